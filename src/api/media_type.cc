@@ -1,0 +1,42 @@
+#include "api/media_type.h"
+
+#include <string>
+
+namespace dc::api {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status CheckUploadMediaType(std::optional<std::string_view> content_type) {
+  constexpr std::string_view kAccepted = "application/vnd.api+json or application/json";
+  if (!content_type) {
+    return Status::UnsupportedMediaType("Content-Type header is missing; send " +
+                                        std::string(kAccepted));
+  }
+  const std::string_view essence = Trim(content_type->substr(0, content_type->find(';')));
+  if (EqualsIgnoringCase(essence, "application/vnd.api+json") ||
+      EqualsIgnoringCase(essence, "application/json")) {
+    return Status::Ok();
+  }
+  return Status::UnsupportedMediaType("Content-Type must be " + std::string(kAccepted) +
+                                      ", got '" + std::string(content_type->substr(0, 100)) + "'");
+}
+
+}  // namespace dc::api

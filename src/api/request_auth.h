@@ -1,0 +1,20 @@
+#pragma once
+
+#include "catalog/catalog_snapshot.h"
+#include "common/result.h"
+#include "http/request.h"
+
+namespace dc::api {
+
+// Authenticates a request from its ORGANIZATION-ID / ORGANIZATION-API-KEY
+// headers (any case; the underscore spellings too). Returns the organisation,
+// owned by `catalog`, or Unauthenticated.
+Result<const Organisation*> AuthenticateRequest(const CatalogSnapshot& catalog,
+                                                const http::RequestHead& head);
+
+// The input `input_id` if it exists and belongs to `org`; else NotFound —
+// the same answer either way, so ids of other organisations stay hidden.
+Result<const Input*> FindOwnedInput(const CatalogSnapshot& catalog, const Organisation& org,
+                                    std::string_view input_id);
+
+}  // namespace dc::api

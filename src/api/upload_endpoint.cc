@@ -1,0 +1,75 @@
+#include "api/upload_endpoint.h"
+
+#include <memory>
+#include <string>
+
+#include "api/media_type.h"
+#include "api/request_auth.h"
+#include "api/upload_response.h"
+#include "query/upload_body.h"
+
+namespace dc::api {
+namespace {
+
+constexpr const char* kJsonApi = "application/vnd.api+json";
+
+http::Response Created(std::string body) {
+  http::Response response;
+  response.status = 201;
+  response.content_type = kJsonApi;
+  response.body = std::move(body);
+  return response;
+}
+
+// Parses the body and hands the readings to the writer; answers when they
+// are committed.
+void Store(std::string body, const Input& input, IngestWriter& writer,
+           http::Responder respond) {
+  auto upload = ParseUploadBody(body, input.id);
+  if (!upload) return respond(http::ErrorResponse(upload.error()));
+
+  IngestBatch batch;
+  batch.input_pk = input.pk;
+  batch.readings = std::move(upload->readings);
+  const bool is_batch = upload->is_batch;
+  const size_t count = batch.readings.size();
+  // The single reading is kept for the echo; the batch answer needs only
+  // the count.
+  std::shared_ptr<const Reading> echo;
+  if (!is_batch) echo = std::make_shared<const Reading>(batch.readings.front());
+  writer.Submit(std::move(batch), [respond = std::move(respond), echo, count,
+                                   input_id = input.id](Result<std::vector<int64_t>> ids) {
+    if (!ids) return respond(http::ErrorResponse(ids.error()));
+    if (echo) return respond(Created(RenderStoredReading(ids->front(), *echo, input_id)));
+    respond(Created(RenderStoredBatch(count)));
+  });
+}
+
+}  // namespace
+
+http::Endpoint MakeUploadEndpoint(const CatalogCache& catalog, IngestWriter& writer) {
+  return [&catalog, &writer](const http::RequestHead& head,
+                             const http::PathParams& params) -> http::Admission {
+    auto snapshot = catalog.Current();
+    auto org = AuthenticateRequest(*snapshot, head);
+    if (!org) return http::ErrorResponse(org.error());
+    auto input = FindOwnedInput(*snapshot, **org, params.at(0));
+    if (!input) return http::ErrorResponse(input.error());
+    if ((*input)->data_source != DataSource::kApi) {
+      return http::ErrorResponse(Status::PermissionDenied(
+          "input '" + (*input)->id + "' takes its data from " +
+          DataSourceName((*input)->data_source) + ", not from HTTP uploads"));
+    }
+    Status media = CheckUploadMediaType(head.Header("content-type"));
+    if (!media.ok()) return http::ErrorResponse(media);
+
+    // The snapshot keeps the input alive until the body has been read.
+    return http::BodyHandler{
+        kMaxBatchBodyBytes,
+        [snapshot, input = *input, &writer](std::string body, http::Responder respond) {
+          Store(std::move(body), *input, writer, std::move(respond));
+        }};
+  };
+}
+
+}  // namespace dc::api

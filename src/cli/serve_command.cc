@@ -1,0 +1,57 @@
+#include "cli/serve_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "api/routes.h"
+#include "catalog/catalog_cache.h"
+#include "http/server.h"
+#include "storage/store.h"
+
+namespace dc::cli {
+namespace {
+
+// How often the server looks for catalog changes made by the CLI: SPEC.md
+// promises they are seen within a second.
+constexpr std::chrono::milliseconds kCatalogPoll{250};
+
+}  // namespace
+
+int Serve(const ServeArgs& args) {
+  if (!args.tls_cert.empty() || !args.tls_key.empty()) {
+    spdlog::error("HTTPS (--tls-cert/--tls-key) is not available in this build yet");
+    return 2;
+  }
+  auto store = OpenStore(args.db_url, args.store);
+  if (!store) {
+    spdlog::error("cannot open the database {}: {}", args.db_url, store.error().detail());
+    return 1;
+  }
+  auto catalog = CatalogCache::Open(**store, kCatalogPoll);
+  if (!catalog) {
+    spdlog::error("cannot load the catalog: {}", catalog.error().detail());
+    return 1;
+  }
+  IngestWriter writer(**store, args.ingest);
+  http::HttpServer server(api::BuildRouter(**catalog, writer), args.http);
+  auto port = server.Listen();
+  if (!port) {
+    spdlog::error("{}", port.error().detail());
+    return 1;
+  }
+  const std::string& listen = args.http.listen;
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  std::printf("datacooee listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
+  std::fflush(stdout);
+
+  server.Run([] { spdlog::info("shutting down: finishing in-flight requests"); });
+  writer.Stop();
+  const IngestWriter::Stats stats = writer.stats();
+  spdlog::info("stopped; {} readings stored in {} commits ({:.1f} readings per commit)",
+               stats.readings, stats.commits,
+               stats.commits ? static_cast<double>(stats.readings) / stats.commits : 0.0);
+  return 0;
+}
+
+}  // namespace dc::cli

@@ -1,0 +1,112 @@
+#include "domain/decimal.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace dc {
+namespace {
+
+// Quotes client input for an error detail. Bytes outside printable ASCII are
+// escaped so the detail stays valid UTF-8 whatever the client sent, and long
+// input is cut so an error cannot echo a megabyte back.
+std::string Quote(std::string_view text) {
+  constexpr size_t kMaxQuoted = 64;
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  if (text.size() > kMaxQuoted) out += "...";
+  out += "'";
+  return out;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The JSON number grammar, plus a leading '+'. Checked here rather than left
+// to from_chars, which stops quietly at the first character it does not want
+// ("1e" reads as 1) and has its own ideas about leading zeros.
+bool IsJsonNumber(std::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+  if (i >= n || !IsDigit(text[i])) return false;
+  if (text[i] == '0') {
+    ++i;
+  } else {
+    while (i < n && IsDigit(text[i])) ++i;
+  }
+  if (i < n && text[i] == '.') {
+    ++i;
+    if (i >= n || !IsDigit(text[i])) return false;
+    while (i < n && IsDigit(text[i])) ++i;
+  }
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+    if (i >= n || !IsDigit(text[i])) return false;
+    while (i < n && IsDigit(text[i])) ++i;
+  }
+  return i == n;
+}
+
+}  // namespace
+
+Result<double> ParseDecimal(std::string_view text) {
+  if (!IsJsonNumber(text)) {
+    return Status::InvalidArgument(
+        "expected a decimal number (JSON number syntax, like 12.5, -3e2 or +7), got " +
+        Quote(text));
+  }
+  // from_chars does not take a leading '+'.
+  std::string_view digits = text;
+  if (digits.front() == '+') digits.remove_prefix(1);
+
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars says out of range for underflow as well as overflow and then
+    // leaves `value` alone. strtod tells them apart (HUGE_VAL for overflow)
+    // and rounds an underflow to the nearest subnormal or zero, keeping the
+    // sign. Its '.' is the locale's: this program never leaves the C locale,
+    // and the end check turns a surprise there into an error, not a wrong
+    // number.
+    const std::string copy(digits);
+    char* end = nullptr;
+    value = std::strtod(copy.c_str(), &end);
+    if (end != copy.c_str() + copy.size()) {
+      return Status::Internal("strtod could not read " + Quote(text) +
+                              "; is the process out of the C locale?");
+    }
+  } else if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+    return Status::Internal("from_chars could not read " + Quote(text));
+  }
+  if (!std::isfinite(value)) {
+    return Status::InvalidArgument("number " + Quote(text) +
+                                   " overflows a double (magnitude must stay below 1.8e308)");
+  }
+  return value;
+}
+
+size_t FormatShortest(double value, char* out) {
+  const auto result = std::to_chars(out, out + kShortestDoubleSize, value);
+  return static_cast<size_t>(result.ptr - out);
+}
+
+std::string FormatShortest(double value) {
+  char buffer[kShortestDoubleSize];
+  return std::string(buffer, FormatShortest(value, buffer));
+}
+
+}  // namespace dc

@@ -1,0 +1,44 @@
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string>
+
+#include "http/response.h"
+
+namespace dc::http {
+
+Response ErrorResponse(const Status& status) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  const int code = HttpStatusOf(status.code());
+  const std::string code_text = std::to_string(code);
+  const std::string_view title = HttpTitleOf(status.code());
+  writer.StartObject();
+  writer.Key("errors");
+  writer.StartArray();
+  writer.StartObject();
+  writer.Key("status");
+  writer.String(code_text.data(), code_text.size());
+  writer.Key("title");
+  writer.String(title.data(), title.size());
+  writer.Key("detail");
+  writer.String(status.detail().data(), status.detail().size());
+  if (status.source_kind() != Status::SourceKind::kNone) {
+    writer.Key("source");
+    writer.StartObject();
+    writer.Key(status.source_kind() == Status::SourceKind::kPointer ? "pointer" : "parameter");
+    writer.String(status.source().data(), status.source().size());
+    writer.EndObject();
+  }
+  writer.EndObject();
+  writer.EndArray();
+  writer.EndObject();
+
+  Response response;
+  response.status = code;
+  response.content_type = "application/json";
+  response.body.assign(buffer.GetString(), buffer.GetSize());
+  return response;
+}
+
+}  // namespace dc::http

@@ -1,0 +1,144 @@
+#include "http/server.h"
+
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "http/server_context.h"
+#include "http/session.h"
+
+namespace dc::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+Result<tcp::endpoint> ParseListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Status::InvalidArgument("--listen must be HOST:PORT, got '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port_text = listen.substr(colon + 1);
+  unsigned long port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoul(port_text, &used);
+    if (used != port_text.size() || port > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("--listen port must be 0..65535, got '" + port_text + "'");
+  }
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  if (ec) return Status::InvalidArgument("--listen host must be an IP address, got '" + host + "'");
+  return tcp::endpoint(address, static_cast<uint16_t>(port));
+}
+
+// Each connection is a file descriptor; the soft limit is often 1024.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(Router router, ServerOptions options)
+      : threads_(options.threads ? options.threads
+                                 : std::max(1u, std::thread::hardware_concurrency())),
+        io_(static_cast<int>(threads_)),
+        acceptor_(net::make_strand(io_)),
+        signals_(io_, SIGINT, SIGTERM),
+        context_(std::make_shared<ServerContext>(std::move(router), std::move(options))) {}
+
+  Result<uint16_t> Listen() {
+    RaiseFileLimit();
+    auto endpoint = ParseListen(context_->options.listen);
+    if (!endpoint) return endpoint.error();
+    boost::system::error_code ec;
+    acceptor_.open(endpoint->protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(*endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::Unavailable("cannot listen on " + context_->options.listen + ": " +
+                                 ec.message());
+    }
+    return acceptor_.local_endpoint().port();
+  }
+
+  void Run(std::function<void()> on_stopping) {
+    on_stopping_ = std::move(on_stopping);
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) Stop();
+    });
+    DoAccept();
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads_; ++i) pool.emplace_back([this] { io_.run(); });
+    io_.run();
+    for (auto& thread : pool) thread.join();
+  }
+
+  void Stop() {
+    net::post(acceptor_.get_executor(), [this] { BeginStop(); });
+  }
+
+ private:
+  void DoAccept() {
+    acceptor_.async_accept(net::make_strand(io_),
+                           [this](boost::system::error_code ec, tcp::socket socket) {
+                             if (ec == net::error::operation_aborted || stopping_) return;
+                             if (!ec) {
+                               socket.set_option(tcp::no_delay(true), ec);
+                               const bool over = context_->Count() >=
+                                                 context_->options.max_connections;
+                               std::make_shared<Session>(std::move(socket), context_, over)
+                                   ->Start();
+                             }
+                             DoAccept();
+                           });
+  }
+
+  // Runs on the acceptor's strand.
+  void BeginStop() {
+    if (stopping_) return;
+    stopping_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    context_->draining.store(true);
+    context_->DrainAll();
+    if (on_stopping_) on_stopping_();
+  }
+
+  const unsigned threads_;
+  net::io_context io_;
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  std::shared_ptr<ServerContext> context_;
+  std::function<void()> on_stopping_;
+  bool stopping_ = false;  // only touched on the acceptor's strand
+};
+
+HttpServer::HttpServer(Router router, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(router), std::move(options))) {}
+HttpServer::~HttpServer() = default;
+Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
+void HttpServer::Run(std::function<void()> on_stopping) { impl_->Run(std::move(on_stopping)); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace dc::http

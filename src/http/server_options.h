@@ -1,0 +1,36 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace dc::http {
+
+// Transport limits. Every field states its default and why.
+struct ServerOptions {
+  // Where to listen, "HOST:PORT". Port 0 picks a free port (tests).
+  std::string listen = "127.0.0.1:8000";
+  // I/O threads. 0 means one per core.
+  unsigned threads = 0;
+  // Request line plus header fields. Larger: 431 (or 414 when the request
+  // line alone does not fit). 16 KiB holds any real client's headers.
+  uint32_t header_limit = 16 * 1024;
+  // Bodies larger than a route's own limit are refused with 413 before they
+  // are read; this is only the ceiling no route may exceed.
+  uint64_t max_body_limit = 16 * 1024 * 1024;
+  // Open connections beyond this are answered 503 and closed at once, so a
+  // flood of idle sockets cannot exhaust file descriptors.
+  size_t max_connections = 10000;
+  // A keep-alive connection may wait this long for the next request.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // Once a request's first byte arrives, its head must be complete within
+  // this (slow-loris defence).
+  std::chrono::milliseconds header_timeout{10'000};
+  // A body must arrive within this; 16 MiB at a slow 1 MB/s fits.
+  std::chrono::milliseconds body_timeout{60'000};
+  // Writing a response may take this long before the peer is dropped.
+  std::chrono::milliseconds write_timeout{30'000};
+};
+
+}  // namespace dc::http

@@ -1,0 +1,293 @@
+#include "http/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <cstring>
+#include <limits>
+
+#include "http/http_date.h"
+
+namespace dc::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+// After refusing a request whose body was not read, keep reading (and
+// dropping) for a moment so the client sees the response instead of a reset.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+class BeastHeaders final : public HeaderLookup {
+ public:
+  explicit BeastHeaders(const bhttp::fields& fields) : fields_(fields) {}
+  std::optional<std::string_view> Get(std::string_view name) const override {
+    auto it = fields_.find(beast::string_view(name.data(), name.size()));
+    if (it == fields_.end()) return std::nullopt;
+    return std::string_view(it->value().data(), it->value().size());
+  }
+
+ private:
+  const bhttp::fields& fields_;
+};
+
+Method ToMethod(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get: return Method::kGet;
+    case bhttp::verb::head: return Method::kHead;
+    case bhttp::verb::post: return Method::kPost;
+    case bhttp::verb::put: return Method::kPut;
+    case bhttp::verb::patch: return Method::kPatch;
+    case bhttp::verb::delete_: return Method::kDelete;
+    case bhttp::verb::options: return Method::kOptions;
+    default: return Method::kOther;
+  }
+}
+
+bool IsQuietDisconnect(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+         ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::operation_aborted || ec == net::error::broken_pipe ||
+         ec == net::error::bad_descriptor;
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
+                 bool over_limit)
+    : stream_(std::move(socket)), context_(std::move(context)), over_limit_(over_limit) {}
+
+Session::~Session() {
+  if (registry_id_ != 0) context_->Unregister(registry_id_);
+}
+
+void Session::Start() {
+  // Registering on the strand keeps all of this session's state there.
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->over_limit_) {
+      self->body_unread_ = true;
+      Response response = ErrorResponse(Status::Unavailable(
+          "too many open connections; retry shortly"));
+      response.headers.emplace_back("Retry-After", "1");
+      response.close = true;
+      self->Write(std::move(response));
+      return;
+    }
+    self->registry_id_ = self->context_->Register(self);
+    self->DoReadIdle();
+  });
+}
+
+void Session::Drain() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_) self->Close();
+  });
+}
+
+void Session::DoReadIdle() {
+  if (context_->draining.load()) return Close();
+  if (buffer_.size() > 0) return DoReadHeader();  // a pipelined request is waiting
+  idle_ = true;
+  stream_.expires_after(context_->options.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::OnReadIdle, shared_from_this()));
+}
+
+void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
+  idle_ = false;
+  if (ec) return Close();
+  buffer_.commit(bytes);
+  DoReadHeader();
+}
+
+void Session::DoReadHeader() {
+  parser_.emplace();
+  parser_->header_limit(context_->options.header_limit);
+  // No body limit yet: the route sets it after admission, so that the order
+  // of checks (route, method, credentials, ..., size) holds. Not
+  // boost::none: Boost 1.74 compares a Content-Length against none as if
+  // none were the smallest limit.
+  parser_->body_limit(std::numeric_limits<uint64_t>::max());
+  stream_.expires_after(context_->options.header_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             self->OnReadHeader(ec);
+                           });
+}
+
+void Session::OnReadHeader(beast::error_code ec) {
+  if (ec == bhttp::error::header_limit) {
+    // A request line that alone does not fit is a too-long URI.
+    const std::string_view seen(static_cast<const char*>(buffer_.data().data()),
+                                buffer_.size());
+    const size_t line_end = seen.find("\r\n");
+    if (line_end == std::string_view::npos || line_end >= context_->options.header_limit) {
+      return AnswerTransportError(Status::UriTooLong("request line longer than " +
+                                                     std::to_string(context_->options.header_limit) +
+                                                     " bytes"));
+    }
+    return AnswerTransportError(Status::HeaderTooLarge(
+        "request head larger than " + std::to_string(context_->options.header_limit) + " bytes"));
+  }
+  if (ec) {
+    if (IsQuietDisconnect(ec)) return Close();
+    return AnswerTransportError(Status::InvalidArgument("malformed HTTP request: " + ec.message()));
+  }
+  Admit();
+}
+
+void Session::Admit() {
+  const auto& request = parser_->get();
+  head_request_ = request.method() == bhttp::verb::head;
+  const beast::string_view target = request.target();
+  const beast::string_view method_text = request.method_string();
+  BeastHeaders headers(request.base());
+
+  RequestHead head;
+  head.method = ToMethod(request.method());
+  head.method_text = std::string_view(method_text.data(), method_text.size());
+  head.target = std::string_view(target.data(), target.size());
+  const size_t question = head.target.find('?');
+  head.path = head.target.substr(0, question);
+  if (question != std::string_view::npos) head.query = head.target.substr(question + 1);
+  head.headers = &headers;
+  if (auto length = parser_->content_length()) head.content_length = *length;
+  head.chunked = parser_->chunked();
+
+  Admission admission = context_->router.Route(head);
+  if (auto* response = std::get_if<Response>(&admission)) {
+    body_unread_ = head.HasBody();
+    return Write(std::move(*response));
+  }
+  BodyHandler handler = std::move(std::get<BodyHandler>(admission));
+  const uint64_t limit = std::min(handler.body_limit, context_->options.max_body_limit);
+  if (head.content_length && *head.content_length > limit) {
+    body_unread_ = true;
+    return Write(ErrorResponse(Status::PayloadTooLarge(
+        "request body of " + std::to_string(*head.content_length) +
+        " bytes is larger than the limit of " + std::to_string(limit) + " bytes")));
+  }
+  parser_->body_limit(limit);
+  handler.body_limit = limit;
+
+  // curl sends `Expect: 100-continue` for larger bodies and waits for this.
+  auto expect = request.find(bhttp::field::expect);
+  if (expect != request.end() && beast::iequals(expect->value(), "100-continue") &&
+      head.HasBody()) {
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
+        bhttp::status::continue_, request.version());
+    stream_.expires_after(context_->options.write_timeout);
+    bhttp::async_write(stream_, *interim,
+                       [self = shared_from_this(), interim, handler = std::move(handler)](
+                           beast::error_code ec, size_t) mutable {
+                         if (ec) return self->Close();
+                         self->DoReadBody(std::move(handler));
+                       });
+    return;
+  }
+  DoReadBody(std::move(handler));
+}
+
+void Session::DoReadBody(BodyHandler handler) {
+  stream_.expires_after(context_->options.body_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this(), handler = std::move(handler)](
+                        beast::error_code ec, size_t) mutable {
+                      self->OnReadBody(std::move(handler), ec);
+                    });
+}
+
+void Session::OnReadBody(BodyHandler handler, beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    return AnswerTransportError(Status::PayloadTooLarge(
+        "request body is larger than the limit of " + std::to_string(handler.body_limit) +
+        " bytes"));
+  }
+  if (ec) {
+    if (IsQuietDisconnect(ec)) return Close();
+    return AnswerTransportError(Status::InvalidArgument("malformed HTTP request body: " +
+                                                        ec.message()));
+  }
+  stream_.expires_never();  // the route may take a while (group commit)
+  handler.run(std::move(parser_->get().body()), MakeResponder());
+}
+
+Responder Session::MakeResponder() {
+  // The tracked executor keeps the io_context running until the response is
+  // delivered, even while the work is on another thread (ingest writer).
+  auto work = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+  return [self = shared_from_this(), work](Response response) mutable {
+    net::post(work, [self, response = std::move(response)]() mutable {
+      self->Write(std::move(response));
+    });
+  };
+}
+
+void Session::AnswerTransportError(const Status& status) {
+  body_unread_ = true;
+  head_request_ = false;
+  Response response = ErrorResponse(status);
+  response.close = true;
+  Write(std::move(response));
+}
+
+void Session::Write(Response response) {
+  const bool keep_alive = !response.close && !body_unread_ && !context_->draining.load() &&
+                          parser_.has_value() && parser_->get().keep_alive();
+  auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+  message->result(static_cast<unsigned>(response.status));
+  message->version(parser_.has_value() ? parser_->get().version() : 11);
+  message->set(bhttp::field::server, "datacooee");
+  message->set(bhttp::field::date, HttpDateNow());
+  if (!response.content_type.empty()) message->set(bhttp::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) message->set(name, value);
+  message->keep_alive(keep_alive);
+  message->content_length(response.body.size());
+  if (!head_request_) message->body() = std::move(response.body);
+
+  stream_.expires_after(context_->options.write_timeout);
+  bhttp::async_write(stream_, *message,
+                     [self = shared_from_this(), message, close = !keep_alive](
+                         beast::error_code ec, size_t) { self->OnWrite(close, ec); });
+}
+
+void Session::OnWrite(bool close, beast::error_code ec) {
+  if (ec) return Close();
+  if (close) {
+    if (!body_unread_) return Close();
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    return DoLingeringClose();
+  }
+  parser_.reset();
+  DoReadIdle();
+}
+
+// Reads and drops what the client still sends until it closes or the linger
+// time set by OnWrite runs out.
+void Session::DoLingeringClose() {
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) return self->Close();
+                            self->DoLingeringClose();
+                          });
+}
+
+void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace dc::http

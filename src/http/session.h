@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+
+#include "http/endpoint.h"
+#include "http/server_context.h"
+
+namespace dc::http {
+
+// Session is one client connection. It reads a request in two steps — the
+// head, which is routed and admitted, then the body up to the route's limit
+// — and writes one response before reading the next request (so at most one
+// response is ever queued per connection).
+//
+// Lives as long as its pending asynchronous operation: each step binds
+// shared_from_this(). All its work runs on its own strand; Drain() may be
+// called from any thread.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
+          bool over_limit);
+  ~Session();
+
+  void Start();
+  // Stops the session after its current request; closes it now if idle.
+  void Drain();
+
+ private:
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  void DoReadIdle();
+  void OnReadIdle(boost::beast::error_code ec, size_t bytes);
+  void DoReadHeader();
+  void OnReadHeader(boost::beast::error_code ec);
+  void Admit();
+  void DoReadBody(BodyHandler handler);
+  void OnReadBody(BodyHandler handler, boost::beast::error_code ec);
+  void Write(Response response);
+  void OnWrite(bool close, boost::beast::error_code ec);
+  void AnswerTransportError(const Status& status);
+  void Close();
+  void DoLingeringClose();
+  Responder MakeResponder();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<ServerContext> context_;
+  std::optional<Parser> parser_;
+  bool over_limit_;
+  bool idle_ = false;         // waiting for a request's first byte
+  bool head_request_ = false;  // the request being answered is HEAD
+  bool body_unread_ = false;   // the request's body was not consumed
+  bool closed_ = false;
+  uint64_t registry_id_ = 0;
+};
+
+}  // namespace dc::http

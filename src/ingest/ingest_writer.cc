@@ -1,0 +1,97 @@
+#include "ingest/ingest_writer.h"
+
+namespace dc {
+
+IngestWriter::IngestWriter(Store& store, IngestOptions options)
+    : store_(store), options_(options) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+IngestWriter::~IngestWriter() { Stop(); }
+
+void IngestWriter::Submit(IngestBatch batch, Done done) {
+  std::unique_lock lock(mutex_);
+  if (stopping_) {
+    lock.unlock();
+    return done(Status::Unavailable("the server is shutting down"));
+  }
+  if (queued_readings_ + batch.readings.size() > options_.max_pending_readings &&
+      !queue_.empty()) {
+    lock.unlock();
+    return done(Status::Unavailable("too many uploads waiting to be stored; retry shortly"));
+  }
+  queued_readings_ += batch.readings.size();
+  queue_.push_back(Pending{std::move(batch), std::move(done)});
+  lock.unlock();
+  wake_.notify_one();
+}
+
+void IngestWriter::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+IngestWriter::Stats IngestWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void IngestWriter::Loop() {
+  std::vector<Pending> group;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is committed
+      // Take whole uploads up to the per-commit cap, always at least one.
+      size_t readings = 0;
+      while (!queue_.empty() &&
+             (group.empty() ||
+              readings + queue_.front().batch.readings.size() <= options_.max_readings_per_commit)) {
+        readings += queue_.front().batch.readings.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_readings_ -= readings;
+    }
+    Commit(group);
+    group.clear();
+  }
+}
+
+void IngestWriter::Commit(std::vector<Pending>& group) {
+  std::vector<const IngestBatch*> batches;
+  batches.reserve(group.size());
+  size_t readings = 0;
+  for (const Pending& p : group) {
+    batches.push_back(&p.batch);
+    readings += p.batch.readings.size();
+  }
+  auto ids = store_.WriteBatches(batches);
+  if (ids) {
+    {
+      std::lock_guard lock(mutex_);
+      stats_.commits += 1;
+      stats_.readings += readings;
+    }
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move((*ids)[i]));
+    return;
+  }
+  // A batch the store rejects on its own merits (not a storage failure) must
+  // not fail the uploads it happened to share a transaction with.
+  if (group.size() > 1 && !ids.error().IsUnavailable()) {
+    for (Pending& p : group) {
+      std::vector<Pending> alone;
+      alone.push_back(std::move(p));
+      Commit(alone);
+    }
+    return;
+  }
+  for (Pending& p : group) p.done(ids.error());
+}
+
+}  // namespace dc

@@ -1,0 +1,267 @@
+#include "query/upload_body.h"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <string>
+
+#include "domain/decimal.h"
+#include "domain/timestamp.h"
+
+namespace dc {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+constexpr std::string_view kAttributeNames =
+    "value, timestamp, latitude, longitude, x_axis_value, metadata";
+
+std::string Quote(std::string_view text) {
+  constexpr size_t kMax = 64;
+  std::string out = "'";
+  out += text.substr(0, kMax);
+  if (text.size() > kMax) out += "...";
+  out += "'";
+  return out;
+}
+
+Status Bad(const std::string& pointer, std::string detail) {
+  return Status::InvalidArgument(std::move(detail)).WithPointer(pointer);
+}
+
+// Remembers the member names of one object so a repeated one fails: which
+// of the two to believe would be a guess. Every object here accepts only a
+// handful of names and fails on any other, so the list stays short.
+class SeenMembers {
+ public:
+  Status Add(std::string_view key, const std::string& pointer) {
+    for (std::string_view seen : seen_) {
+      if (seen == key) return Bad(pointer, "member " + Quote(key) + " appears more than once");
+    }
+    seen_.push_back(key);
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<std::string_view> seen_;
+};
+
+// A JSON number, or a string holding a decimal number.
+Result<double> NumberOrDecimalString(element value, const std::string& pointer,
+                                     std::string_view name) {
+  if (value.is_number()) return value.get_double().value_unsafe();
+  if (value.is_string()) {
+    auto parsed = ParseDecimal(value.get_string().value_unsafe());
+    if (!parsed) {
+      return Bad(pointer, std::string(name) + " must be a decimal number: " + parsed.error().detail());
+    }
+    return *parsed;
+  }
+  return Bad(pointer, std::string(name) + " must be a number or a string holding a decimal number");
+}
+
+Result<std::optional<double>> Coordinate(element value, const std::string& pointer,
+                                         std::string_view name, double bound) {
+  if (value.is_null()) return std::optional<double>();
+  auto number = NumberOrDecimalString(value, pointer, name);
+  if (!number) return number.error();
+  if (!(*number >= -bound && *number <= bound)) {
+    return Bad(pointer, std::string(name) + " must be between " + FormatShortest(-bound) +
+                            " and " + FormatShortest(bound) + ", got " + FormatShortest(*number));
+  }
+  return std::optional<double>(*number);
+}
+
+Status ParseAttributes(element value, const std::string& pointer, Reading* reading) {
+  object attributes;
+  if (value.get_object().get(attributes) != simdjson::SUCCESS) {
+    return Bad(pointer, "attributes must be an object");
+  }
+  SeenMembers seen;
+  bool has_value = false;
+  bool has_timestamp = false;
+  for (auto field : attributes) {
+    const std::string at = pointer + "/" + std::string(field.key);
+    DC_RETURN_IF_ERROR(seen.Add(field.key, at));
+    if (field.key == "value") {
+      auto number = NumberOrDecimalString(field.value, at, "value");
+      if (!number) return number.error();
+      reading->value = *number;
+      has_value = true;
+    } else if (field.key == "timestamp") {
+      std::string_view text;
+      if (field.value.get_string().get(text) != simdjson::SUCCESS) {
+        return Bad(at, "timestamp must be a string like 2020-10-13T14:02:39.489Z");
+      }
+      auto ts = ParseTimestamp(text, DateOnly::kReject);
+      if (!ts) return ts.error().WithPointer(at);
+      reading->timestamp = *ts;
+      has_timestamp = true;
+    } else if (field.key == "latitude") {
+      auto lat = Coordinate(field.value, at, "latitude", 90);
+      if (!lat) return lat.error();
+      reading->latitude = *lat;
+    } else if (field.key == "longitude") {
+      auto lon = Coordinate(field.value, at, "longitude", 180);
+      if (!lon) return lon.error();
+      reading->longitude = *lon;
+    } else if (field.key == "x_axis_value") {
+      if (field.value.is_null()) continue;
+      if (!field.value.is_number() && !field.value.is_string()) {
+        return Bad(at, "x_axis_value must be a number or a string");
+      }
+      reading->x_axis_value = simdjson::minify(field.value);
+      if (reading->x_axis_value.size() > kMaxXAxisValueBytes) {
+        return Bad(at, "x_axis_value is longer than " + std::to_string(kMaxXAxisValueBytes) +
+                           " bytes");
+      }
+    } else if (field.key == "metadata") {
+      if (field.value.is_null()) continue;
+      if (!field.value.is_object()) return Bad(at, "metadata must be a JSON object");
+      reading->metadata = simdjson::minify(field.value);
+      if (reading->metadata.size() > kMaxMetadataBytes) {
+        return Bad(at, "metadata is longer than " + std::to_string(kMaxMetadataBytes) +
+                           " bytes as minified JSON");
+      }
+    } else {
+      return Bad(at, "unknown attribute " + Quote(field.key) + "; accepted: " +
+                         std::string(kAttributeNames));
+    }
+  }
+  if (!has_value) return Bad(pointer + "/value", "value is required");
+  if (!has_timestamp) return Bad(pointer + "/timestamp", "timestamp is required");
+  return Status::Ok();
+}
+
+// `relationships.sensor.data`, when present, must name the input of the URL.
+Status ParseRelationships(element value, const std::string& pointer, std::string_view input_id) {
+  object relationships;
+  if (value.get_object().get(relationships) != simdjson::SUCCESS) {
+    return Bad(pointer, "relationships must be an object");
+  }
+  SeenMembers seen;
+  for (auto field : relationships) {
+    const std::string at = pointer + "/" + std::string(field.key);
+    DC_RETURN_IF_ERROR(seen.Add(field.key, at));
+    if (field.key != "sensor") {
+      return Bad(at, "unknown relationship " + Quote(field.key) + "; accepted: sensor");
+    }
+    object sensor;
+    if (field.value.get_object().get(sensor) != simdjson::SUCCESS) {
+      return Bad(at, "relationships.sensor must be an object");
+    }
+    element data;
+    if (sensor["data"].get(data) != simdjson::SUCCESS || !data.is_object()) {
+      return Bad(at + "/data", "relationships.sensor.data must be {\"type\": \"Sensor\", \"id\": \"" +
+                                   std::string(input_id) + "\"}");
+    }
+    std::string_view type, id;
+    if (data["type"].get_string().get(type) != simdjson::SUCCESS || type != "Sensor") {
+      return Bad(at + "/data/type", "relationships.sensor.data.type must be \"Sensor\"");
+    }
+    if (data["id"].get_string().get(id) != simdjson::SUCCESS || id != input_id) {
+      return Bad(at + "/data/id", "relationships.sensor.data.id must be the input of the URL, \"" +
+                                      std::string(input_id) + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseResource(element value, const std::string& pointer, std::string_view input_id,
+                     Reading* reading) {
+  object resource;
+  if (value.get_object().get(resource) != simdjson::SUCCESS) {
+    return Bad(pointer, "each data element must be a SensorData object");
+  }
+  element type;
+  if (resource["type"].get(type) != simdjson::SUCCESS) {
+    return Bad(pointer + "/type", "type is required and must be \"SensorData\"");
+  }
+  std::string_view type_name;
+  if (type.get_string().get(type_name) != simdjson::SUCCESS) {
+    return Bad(pointer + "/type", "type must be the string \"SensorData\"");
+  }
+  if (type_name != "SensorData") {
+    return Status::Conflict("type must be \"SensorData\", got " + Quote(type_name))
+        .WithPointer(pointer + "/type");
+  }
+  SeenMembers seen;
+  bool has_attributes = false;
+  for (auto field : resource) {
+    const std::string at = pointer + "/" + std::string(field.key);
+    DC_RETURN_IF_ERROR(seen.Add(field.key, at));
+    if (field.key == "type" || field.key == "links" || field.key == "meta") continue;
+    if (field.key == "id") {
+      std::string_view id;
+      const bool null_like = field.value.is_null() ||
+                             (field.value.get_string().get(id) == simdjson::SUCCESS && id == "null");
+      if (!null_like) {
+        return Bad(at, "id must be absent, null or \"null\": the server assigns reading ids");
+      }
+    } else if (field.key == "attributes") {
+      DC_RETURN_IF_ERROR(ParseAttributes(field.value, at, reading));
+      has_attributes = true;
+    } else if (field.key == "relationships") {
+      DC_RETURN_IF_ERROR(ParseRelationships(field.value, at, input_id));
+    } else {
+      return Bad(at, "unknown member " + Quote(field.key) +
+                         "; accepted: type, id, attributes, relationships");
+    }
+  }
+  if (!has_attributes) return Bad(pointer + "/attributes", "attributes is required");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input_id) {
+  // One parser per thread: it keeps its buffers between requests.
+  thread_local simdjson::dom::parser parser;
+  element root;
+  if (auto error = parser.parse(body.data(), body.size()).get(root); error) {
+    return Bad("", std::string("request body is not valid JSON: ") +
+                       simdjson::error_message(error));
+  }
+  object document;
+  if (root.get_object().get(document) != simdjson::SUCCESS) {
+    return Bad("", "request body must be a JSON object with a data member");
+  }
+  element data;
+  if (document["data"].get(data) != simdjson::SUCCESS) {
+    return Bad("/data", "data is required");
+  }
+  UploadBody upload;
+  if (data.is_object()) {
+    if (body.size() > kMaxSingleBodyBytes) {
+      return Status::PayloadTooLarge("a single-reading body may be at most " +
+                                     std::to_string(kMaxSingleBodyBytes) + " bytes, got " +
+                                     std::to_string(body.size()));
+    }
+    upload.readings.emplace_back();
+    DC_RETURN_IF_ERROR(ParseResource(data, "/data", input_id, &upload.readings.back()));
+    return upload;
+  }
+  simdjson::dom::array elements;
+  if (data.get_array().get(elements) != simdjson::SUCCESS) {
+    return Bad("/data", "data must be a SensorData object or an array of them");
+  }
+  const size_t count = elements.size();
+  if (count == 0) return Bad("/data", "data must not be an empty array");
+  if (count > kMaxBatchElements) {
+    return Bad("/data", "a batch may hold at most " + std::to_string(kMaxBatchElements) +
+                            " readings, got " + std::to_string(count));
+  }
+  upload.is_batch = true;
+  upload.readings.resize(count);
+  size_t index = 0;
+  for (element item : elements) {
+    DC_RETURN_IF_ERROR(ParseResource(item, "/data/" + std::to_string(index), input_id,
+                                     &upload.readings[index]));
+    ++index;
+  }
+  return upload;
+}
+
+}  // namespace dc

@@ -1,0 +1,206 @@
+// SqliteStore: opening, and the reads that serve the catalog.
+// Catalog mutations are in sqlite_store_catalog.cc, readings in
+// sqlite_store_readings.cc.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_transaction.h"
+
+namespace dc {
+namespace {
+
+constexpr const char* kUpsertReadingSql =
+    "INSERT INTO readings(input_pk, ts, id, value, latitude, longitude, x_axis_value, metadata) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT(input_pk, ts) DO UPDATE SET value = excluded.value, "
+    "latitude = excluded.latitude, longitude = excluded.longitude, "
+    "x_axis_value = excluded.x_axis_value, metadata = excluded.metadata "
+    "RETURNING id";
+
+Result<DataSource> ParseStoredDataSource(const std::string& text, const std::string& input_id) {
+  if (text == "API") return DataSource::kApi;
+  if (text == "MQTT") return DataSource::kMqtt;
+  return Status::Internal("input '" + input_id + "' has an unknown data source '" + text + "'");
+}
+
+}  // namespace
+
+Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
+                                                    const StoreOptions& options) {
+  Result<Connection> connection = Connection::Open(path, options, ConnectionRole::kWriter);
+  if (!connection) return connection.error();
+  DC_RETURN_IF_ERROR(Migrate(connection->get()));
+
+  Writer writer;
+  writer.connection = std::move(*connection);
+  const Connection& c = writer.connection;
+  struct ToPrepare {
+    Statement* statement;
+    const char* sql;
+  };
+  const ToPrepare statements[] = {
+      {&writer.upsert_reading, kUpsertReadingSql},
+      {&writer.input_exists, "SELECT 1 FROM inputs WHERE pk = ?1"},
+      {&writer.read_next_reading_id, "SELECT value FROM meta WHERE key = 'next_reading_id'"},
+      {&writer.write_next_reading_id, "UPDATE meta SET value = ?1 WHERE key = 'next_reading_id'"},
+  };
+  for (const ToPrepare& p : statements) {
+    Result<Statement> statement = c.Prepare(p.sql, /*persistent=*/true);
+    if (!statement) return statement.error();
+    *p.statement = std::move(*statement);
+  }
+  return writer;
+}
+
+Result<SqliteStore::Reader> SqliteStore::OpenReader(const std::string& path,
+                                                    const StoreOptions& options) {
+  Result<Connection> connection = Connection::Open(path, options, ConnectionRole::kReader);
+  if (!connection) return connection.error();
+  Reader reader;
+  reader.connection = std::move(*connection);
+  Result<Statement> version = reader.connection.Prepare(
+      "SELECT value FROM meta WHERE key = 'catalog_version'", /*persistent=*/true);
+  if (!version) return version.error();
+  reader.read_catalog_version = std::move(*version);
+  return reader;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const StoreOptions& options) {
+  if (path.empty()) return Status::InvalidArgument("the SQLite database path is empty");
+  // The writer first: it creates and migrates the file the reader opens.
+  Result<Writer> writer = OpenWriter(path, options);
+  if (!writer) return writer.error();
+  Result<Reader> reader = OpenReader(path, options);
+  if (!reader) return reader.error();
+
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
+  {
+    std::lock_guard<std::mutex> lock(store->writer_mu_);
+    store->writer_ = std::move(*writer);
+  }
+  {
+    std::lock_guard<std::mutex> lock(store->reader_mu_);
+    store->reader_ = std::move(*reader);
+  }
+  return store;
+}
+
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::ExecOnWriterForTesting(const char* sql) {
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  return writer_.connection.Exec(sql, "running test SQL");
+}
+
+Result<Organisation> SqliteStore::FindOrg(std::string_view org_id) {
+  return WithReader([&](Reader& reader) -> Result<Organisation> {
+    Result<Statement> find = reader.connection.Prepare(
+        "SELECT name, key_salt, key_hash FROM orgs WHERE id = ?1");
+    if (!find) return find.error();
+    find->BindText(1, org_id);
+    Result<bool> row = find->Step("looking up an organisation");
+    if (!row) return row.error();
+    if (!*row) return Status::NotFound("organisation '" + std::string(org_id) + "' not found");
+    return Organisation{.id = std::string(org_id),
+                        .name = find->ColumnText(0),
+                        .key_salt = find->ColumnBlob(1),
+                        .key_hash = find->ColumnBlob(2)};
+  });
+}
+
+Result<int64_t> SqliteStore::CatalogVersion() {
+  return WithReader([](Reader& reader) -> Result<int64_t> {
+    Statement& read = reader.read_catalog_version;
+    StatementResetter reset(read);
+    Result<bool> row = read.Step("reading the catalog version");
+    if (!row) return row.error();
+    if (!*row) return Status::Internal("the meta row 'catalog_version' is missing");
+    return read.ColumnInt64(0);
+  });
+}
+
+Result<CatalogData> SqliteStore::LoadCatalog() {
+  return WithReader([](Reader& reader) -> Result<CatalogData> {
+    const Connection& c = reader.connection;
+    // One snapshot for all tables, so assets never name inputs that the
+    // input list lacks.
+    Result<Transaction> snapshot = Transaction::Begin(c.get(), TransactionKind::kRead);
+    if (!snapshot) return snapshot.error();
+    CatalogData catalog;
+
+    Result<Statement> version = c.Prepare("SELECT value FROM meta WHERE key = 'catalog_version'");
+    if (!version) return version.error();
+    Result<bool> row = version->Step("reading the catalog version");
+    if (!row) return row.error();
+    if (!*row) return Status::Internal("the meta row 'catalog_version' is missing");
+    catalog.version = version->ColumnInt64(0);
+    version->Reset();
+
+    Result<Statement> orgs = c.Prepare("SELECT id, name, key_salt, key_hash FROM orgs ORDER BY id");
+    if (!orgs) return orgs.error();
+    while (true) {
+      Result<bool> next = orgs->Step("loading organisations");
+      if (!next) return next.error();
+      if (!*next) break;
+      catalog.orgs.push_back(Organisation{.id = orgs->ColumnText(0),
+                                          .name = orgs->ColumnText(1),
+                                          .key_salt = orgs->ColumnBlob(2),
+                                          .key_hash = orgs->ColumnBlob(3)});
+    }
+
+    Result<Statement> inputs = c.Prepare(
+        "SELECT pk, id, org_id, name, measure_unit, data_source FROM inputs ORDER BY pk");
+    if (!inputs) return inputs.error();
+    while (true) {
+      Result<bool> next = inputs->Step("loading inputs");
+      if (!next) return next.error();
+      if (!*next) break;
+      Input input{.pk = inputs->ColumnInt64(0),
+                  .id = inputs->ColumnText(1),
+                  .org_id = inputs->ColumnText(2),
+                  .name = inputs->ColumnText(3),
+                  .measure_unit = inputs->ColumnText(4)};
+      Result<DataSource> source = ParseStoredDataSource(inputs->ColumnText(5), input.id);
+      if (!source) return source.error();
+      input.data_source = *source;
+      catalog.inputs.push_back(std::move(input));
+    }
+
+    Result<Statement> assets = c.Prepare("SELECT id, org_id, name FROM assets ORDER BY id");
+    if (!assets) return assets.error();
+    std::unordered_map<int64_t, size_t> asset_index;
+    while (true) {
+      Result<bool> next = assets->Step("loading assets");
+      if (!next) return next.error();
+      if (!*next) break;
+      asset_index.emplace(assets->ColumnInt64(0), catalog.assets.size());
+      catalog.assets.push_back(Asset{.id = assets->ColumnInt64(0),
+                                     .org_id = assets->ColumnText(1),
+                                     .name = assets->ColumnText(2),
+                                     .input_ids = {}});
+    }
+
+    Result<Statement> members = c.Prepare(
+        "SELECT ai.asset_id, i.id FROM asset_inputs AS ai JOIN inputs AS i ON i.pk = ai.input_pk "
+        "ORDER BY ai.asset_id, ai.position");
+    if (!members) return members.error();
+    while (true) {
+      Result<bool> next = members->Step("loading asset inputs");
+      if (!next) return next.error();
+      if (!*next) break;
+      auto it = asset_index.find(members->ColumnInt64(0));
+      if (it == asset_index.end()) continue;  // impossible with foreign keys on
+      catalog.assets[it->second].input_ids.push_back(members->ColumnText(1));
+    }
+
+    DC_RETURN_IF_ERROR(snapshot->Commit());
+    return catalog;
+  });
+}
+
+}  // namespace dc

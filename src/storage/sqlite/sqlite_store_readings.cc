@@ -1,0 +1,155 @@
+// SqliteStore: readings. WriteBatches is the hot path (group commit of many
+// uploads), so it uses only statements prepared at open and binds every
+// value; nothing is formatted per row.
+#include <cmath>
+#include <string>
+
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/sqlite_transaction.h"
+
+namespace dc {
+namespace {
+
+// Checks what SQLite would not: a NaN binds as NULL (so a NaN latitude would
+// silently vanish and a NaN value would fail as a NOT NULL violation).
+Status CheckFinite(std::span<const IngestBatch* const> batches) {
+  for (size_t b = 0; b < batches.size(); ++b) {
+    if (batches[b] == nullptr) {
+      return Status::InvalidArgument("batch " + std::to_string(b) + " is null");
+    }
+    const std::vector<Reading>& readings = batches[b]->readings;
+    for (size_t r = 0; r < readings.size(); ++r) {
+      const Reading& reading = readings[r];
+      const char* field = nullptr;
+      if (!std::isfinite(reading.value)) {
+        field = "value";
+      } else if (reading.latitude.has_value() && !std::isfinite(*reading.latitude)) {
+        field = "latitude";
+      } else if (reading.longitude.has_value() && !std::isfinite(*reading.longitude)) {
+        field = "longitude";
+      }
+      if (field != nullptr) {
+        return Status::InvalidArgument("reading " + std::to_string(r) + " of batch " +
+                                       std::to_string(b) + ": " + field + " is not finite");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
+    std::span<const IngestBatch* const> batches) {
+  DC_RETURN_IF_ERROR(CheckFinite(batches));
+  std::vector<std::vector<int64_t>> ids(batches.size());
+  if (batches.empty()) return ids;
+  for (size_t b = 0; b < batches.size(); ++b) ids[b].reserve(batches[b]->readings.size());
+
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  Writer& w = writer_;
+  Result<Transaction> transaction = Transaction::Begin(w.connection.get(), TransactionKind::kWrite);
+  if (!transaction) return transaction.error();
+
+  // readings has no foreign key (it would cost a lookup per row), so unknown
+  // inputs are refused here, once per batch, before anything is written.
+  for (size_t b = 0; b < batches.size(); ++b) {
+    const int64_t input_pk = batches[b]->input_pk;
+    if (b > 0 && batches[b - 1]->input_pk == input_pk) continue;
+    StatementResetter reset(w.input_exists);
+    w.input_exists.BindInt64(1, input_pk);
+    Result<bool> exists = w.input_exists.Step("looking up an input");
+    if (!exists) return exists.error();
+    if (!*exists) {
+      return Status::InvalidArgument("batch " + std::to_string(b) + ": no input has pk " +
+                                     std::to_string(input_pk));
+    }
+  }
+
+  // The counter is read under the write lock rather than cached in memory:
+  // it is then right even after a COMMIT that failed but reached the disk,
+  // or if another process wrote readings; a failed transaction needs nothing
+  // restored. It costs one point lookup per call.
+  int64_t next_id = 0;
+  {
+    StatementResetter reset(w.read_next_reading_id);
+    Result<bool> row = w.read_next_reading_id.Step("reading next_reading_id");
+    if (!row) return row.error();
+    if (!*row) return Status::Internal("the meta row 'next_reading_id' is missing");
+    next_id = w.read_next_reading_id.ColumnInt64(0);
+  }
+  const int64_t first_id = next_id;
+
+  {
+    Statement& upsert = w.upsert_reading;
+    StatementResetter reset(upsert);  // drops pointers into `batches` on every path
+    for (size_t b = 0; b < batches.size(); ++b) {
+      const IngestBatch& batch = *batches[b];
+      for (const Reading& reading : batch.readings) {
+        upsert.BindInt64(1, batch.input_pk);
+        upsert.BindInt64(2, reading.timestamp.micros);
+        upsert.BindInt64(3, next_id);
+        upsert.BindDouble(4, reading.value);
+        upsert.BindOptionalDouble(5, reading.latitude);
+        upsert.BindOptionalDouble(6, reading.longitude);
+        upsert.BindTextOrNull(7, reading.x_axis_value);
+        upsert.BindTextOrNull(8, reading.metadata);
+        Result<bool> row = upsert.Step("storing a reading");
+        if (!row) return row.error();
+        if (!*row) return Status::Internal("storing a reading returned no id");
+        const int64_t id = upsert.ColumnInt64(0);
+        // An existing (input, timestamp) keeps its id; only a new row used
+        // the candidate.
+        if (id == next_id) ++next_id;
+        ids[b].push_back(id);
+        upsert.Reset();
+      }
+    }
+  }
+
+  if (next_id != first_id) {
+    StatementResetter reset(w.write_next_reading_id);
+    w.write_next_reading_id.BindInt64(1, next_id);
+    DC_RETURN_IF_ERROR(w.write_next_reading_id.Run("saving next_reading_id"));
+  }
+  DC_RETURN_IF_ERROR(transaction->Commit());
+  return ids;
+}
+
+Result<std::optional<StoredReading>> SqliteStore::FindReading(int64_t input_pk, Timestamp ts) {
+  return WithReader([&](Reader& reader) -> Result<std::optional<StoredReading>> {
+    Result<Statement> find = reader.connection.Prepare(
+        "SELECT id, value, latitude, longitude, x_axis_value, metadata FROM readings "
+        "WHERE input_pk = ?1 AND ts = ?2");
+    if (!find) return find.error();
+    find->BindInt64(1, input_pk);
+    find->BindInt64(2, ts.micros);
+    Result<bool> row = find->Step("looking up a reading");
+    if (!row) return row.error();
+    if (!*row) return std::optional<StoredReading>();
+    StoredReading stored;
+    stored.id = find->ColumnInt64(0);
+    stored.reading.timestamp = ts;
+    stored.reading.value = find->ColumnDouble(1);
+    stored.reading.latitude = find->ColumnOptionalDouble(2);
+    stored.reading.longitude = find->ColumnOptionalDouble(3);
+    stored.reading.x_axis_value = find->ColumnText(4);
+    stored.reading.metadata = find->ColumnText(5);
+    return std::optional<StoredReading>(std::move(stored));
+  });
+}
+
+Result<int64_t> SqliteStore::CountReadings(int64_t input_pk) {
+  return WithReader([&](Reader& reader) -> Result<int64_t> {
+    Result<Statement> count =
+        reader.connection.Prepare("SELECT count(*) FROM readings WHERE input_pk = ?1");
+    if (!count) return count.error();
+    count->BindInt64(1, input_pk);
+    Result<bool> row = count->Step("counting readings");
+    if (!row) return row.error();
+    if (!*row) return Status::Internal("count(*) returned no row");
+    return count->ColumnInt64(0);
+  });
+}
+
+}  // namespace dc

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/catalog_types.h"
+#include "domain/reading.h"
+#include "storage/store_options.h"
+
+namespace dc {
+
+// The readings of one upload, bound for one input. Readings are applied in
+// order, so of two with the same timestamp the later one wins.
+struct IngestBatch {
+  int64_t input_pk = 0;
+  std::vector<Reading> readings;
+};
+
+// A reading as stored, with the id the store gave it.
+struct StoredReading {
+  int64_t id = 0;
+  Reading reading;
+};
+
+// Everything the server needs to authenticate and route requests, loaded in
+// one go. Assets list their inputs in the asset's order.
+struct CatalogData {
+  int64_t version = 0;
+  std::vector<Organisation> orgs;
+  std::vector<Input> inputs;
+  std::vector<Asset> assets;
+};
+
+// Store is the durable home of the catalog (organisations, inputs, assets)
+// and of the readings. Backends live in their own folders (sqlite/, later
+// postgres/) and are chosen by OpenStore() from a URL.
+//
+// Thread safety: every method may be called from any thread; a backend
+// serialises what must be serialised. WriteBatches is meant to be called by
+// one writer thread (ingest/), which batches concurrent uploads into one
+// transaction (group commit).
+//
+// Errors: NotFound for an unknown organisation/input/asset named in a
+// mutation, Conflict for a duplicate id, InvalidArgument for a violated rule
+// (an input of another organisation), Unavailable when the storage cannot
+// write (disk full, I/O error) — nothing of that call was stored, and a later
+// call may succeed — and Internal for everything else.
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // ---- catalog: every mutation bumps CatalogVersion() in its transaction.
+  // Stores `org` as given (id, name, key salt and hash).
+  virtual Status CreateOrg(const Organisation& org) = 0;
+  virtual Result<Organisation> FindOrg(std::string_view org_id) = 0;
+  virtual Status SetOrgKey(std::string_view org_id, std::string_view key_salt,
+                           std::string_view key_hash) = 0;
+  // `input.pk` is ignored; the stored input, with its pk, is returned.
+  virtual Result<Input> CreateInput(const Input& input) = 0;
+  // `asset.id` 0 means "allocate one". Every input must exist and belong to
+  // the asset's organisation; a repeated input is InvalidArgument.
+  virtual Result<Asset> CreateAsset(const Asset& asset) = 0;
+  // Appends an input to an asset of `org_id`. Conflict if already there.
+  virtual Result<Asset> AddInputToAsset(std::string_view org_id, int64_t asset_id,
+                                        std::string_view input_id) = 0;
+  // Cheap: lets a running server notice catalog changes made by the CLI.
+  virtual Result<int64_t> CatalogVersion() = 0;
+  virtual Result<CatalogData> LoadCatalog() = 0;
+
+  // ---- readings
+  // Stores every batch in one durable transaction: when this returns OK the
+  // readings survive a crash of the process (and, with Sync::kFull, of the
+  // machine). All batches are stored or none. A reading whose (input,
+  // timestamp) exists replaces it wholly and keeps the existing id. Returns,
+  // per batch, the id of each of its readings, in order.
+  virtual Result<std::vector<std::vector<int64_t>>> WriteBatches(
+      std::span<const IngestBatch* const> batches) = 0;
+  virtual Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) = 0;
+  // Number of readings stored for an input (tests and tools).
+  virtual Result<int64_t> CountReadings(int64_t input_pk) = 0;
+};
+
+// Opens the store named by `url`: `sqlite:PATH`, or a bare PATH, is the
+// embedded SQLite backend (the file is created and migrated to the current
+// schema on open). Returns InvalidArgument for a URL no backend handles.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options);
+
+}  // namespace dc

@@ -1,0 +1,53 @@
+// OpenStore: picks the backend named by a database URL (SPEC.md, "Setting
+// up"): `sqlite:PATH` or a bare PATH is SQLite; `postgresql://` is reserved
+// for the PostgreSQL backend.
+#include <cctype>
+#include <string>
+
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/store.h"
+
+namespace dc {
+namespace {
+
+// The scheme of `url` (RFC 3986: a letter, then letters, digits, '+', '-',
+// '.', then ':'), lowercased; empty when `url` has none and is a path.
+std::string SchemeOf(std::string_view url) {
+  const size_t colon = url.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {};
+  std::string scheme;
+  for (size_t i = 0; i < colon; ++i) {
+    const unsigned char c = static_cast<unsigned char>(url[i]);
+    const bool ok = std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' ||
+                                                  c == '.'));
+    if (!ok) return {};  // e.g. "./data:1.db" is a path
+    scheme += static_cast<char>(std::tolower(c));
+  }
+  return scheme;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options) {
+  const std::string scheme = SchemeOf(url);
+  std::string path;
+  if (scheme.empty()) {
+    path = std::string(url);
+  } else if (scheme == "sqlite") {
+    path = std::string(url.substr(scheme.size() + 1));
+  } else if (scheme == "postgresql" || scheme == "postgres") {
+    // The URL is not echoed: it may carry a password.
+    return Status::InvalidArgument("the PostgreSQL backend is not built yet");
+  } else {
+    return Status::InvalidArgument("unsupported database URL scheme '" + scheme +
+                                   ":'; use sqlite:PATH or a file path");
+  }
+  if (path.empty()) {
+    return Status::InvalidArgument("the database URL names no file; use sqlite:PATH or a file path");
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
+  if (!store) return store.error();
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+}  // namespace dc

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dc::testing {
+
+// A scratch directory removed (with its contents) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Path of the datacooee binary under test (set by CMake).
+std::string DatacooeeBinary();
+
+// What a finished command printed and returned.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `datacooee ARGS...` to completion.
+CommandResult RunDatacooee(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env = {});
+
+// The real server binary, started with `serve --db DB --listen
+// 127.0.0.1:0` plus extra arguments; ready once it printed its port.
+// Killed with SIGKILL on destruction if still running.
+class ServerProcess {
+ public:
+  ServerProcess(std::string db_url, std::vector<std::string> extra_args = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // Sends `signal` and waits for the exit; returns the exit status as from
+  // waitpid (use WIFEXITED etc.).
+  int Stop(int signal);
+  // kill -9, and reap.
+  void Kill();
+  // Everything the server wrote on stderr so far (after Stop/Kill: all).
+  std::string StderrText() const;
+
+ private:
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::string stderr_path_;
+};
+
+}  // namespace dc::testing
