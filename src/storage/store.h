@@ -47,10 +47,13 @@ struct CatalogData {
 // transaction (group commit).
 //
 // Errors: NotFound for an unknown organisation/input/asset named in a
-// mutation, Conflict for a duplicate id, InvalidArgument for a violated rule
-// (an input of another organisation), Unavailable when the storage cannot
-// write (disk full, I/O error) — nothing of that call was stored, and a later
-// call may succeed — and Internal for everything else.
+// mutation, or one of another organisation (reported alike, as SPEC.md's 404
+// is), Conflict for a duplicate id, InvalidArgument for a violated rule (a
+// repeated input; an unknown input_pk or a non-finite number in
+// WriteBatches), Unavailable when the storage cannot write (disk full, I/O
+// error, another process holding the write lock past the busy timeout) —
+// nothing of that call was stored, and a later call may succeed — and
+// Internal for everything else.
 class Store {
  public:
   Store() = default;

@@ -18,8 +18,8 @@ std::string SchemeOf(std::string_view url) {
   std::string scheme;
   for (size_t i = 0; i < colon; ++i) {
     const unsigned char c = static_cast<unsigned char>(url[i]);
-    const bool ok = std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' ||
-                                                  c == '.'));
+    const bool ok =
+        std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' || c == '.'));
     if (!ok) return {};  // e.g. "./data:1.db" is a path
     scheme += static_cast<char>(std::tolower(c));
   }
@@ -43,7 +43,8 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
                                    ":'; use sqlite:PATH or a file path");
   }
   if (path.empty()) {
-    return Status::InvalidArgument("the database URL names no file; use sqlite:PATH or a file path");
+    return Status::InvalidArgument(
+        "the database URL names no file; use sqlite:PATH or a file path");
   }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
   if (!store) return store.error();

@@ -159,9 +159,9 @@ Status MigrateTo(sqlite3* db, int target) {
 }  // namespace
 
 Result<int> ReadSchemaVersion(sqlite3* db) {
-  Result<std::optional<int64_t>> has_table = QueryInt(
-      db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'",
-      "reading the schema version");
+  Result<std::optional<int64_t>> has_table =
+      QueryInt(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'",
+               "reading the schema version");
   if (!has_table) return has_table.error();
   if (!has_table->has_value()) {
     // Refuse to add our tables to some other application's database.
@@ -180,8 +180,7 @@ Result<int> ReadSchemaVersion(sqlite3* db) {
       QueryInt(db, "SELECT count(*) FROM schema_version", "reading the schema version");
   if (!count) return count.error();
   if (**count != 1) {
-    return Status::Internal("the database '" + FileName(db) + "' has " +
-                            std::to_string(**count) +
+    return Status::Internal("the database '" + FileName(db) + "' has " + std::to_string(**count) +
                             " rows in schema_version instead of one; it is damaged");
   }
   Result<std::optional<int64_t>> version =
@@ -189,8 +188,8 @@ Result<int> ReadSchemaVersion(sqlite3* db) {
   if (!version) return version.error();
   const int64_t value = **version;
   if (value < 0 || value > 1'000'000) {
-    return Status::Internal("the database '" + FileName(db) + "' has an impossible schema version " +
-                            std::to_string(value));
+    return Status::Internal("the database '" + FileName(db) +
+                            "' has an impossible schema version " + std::to_string(value));
   }
   return static_cast<int>(value);
 }

@@ -51,8 +51,8 @@ Status Connection::Configure(const StoreOptions& options, ConnectionRole role) {
   }
   journal->Reset();
 
-  const char* sync = options.sync == SyncMode::kNormal ? "PRAGMA synchronous=NORMAL"
-                                                       : "PRAGMA synchronous=FULL";
+  const char* sync =
+      options.sync == SyncMode::kNormal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL";
   DC_RETURN_IF_ERROR(Exec(sync, "setting synchronous mode"));
   DC_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON", "enabling foreign keys"));
   if (role == ConnectionRole::kReader) {

@@ -69,8 +69,8 @@ void Statement::BindOptionalDouble(int index, const std::optional<double>& value
 }
 
 void Statement::BindText(int index, std::string_view text) {
-  NoteBind(sqlite3_bind_text64(stmt_, index, NonNull(text), text.size(), SQLITE_STATIC,
-                               SQLITE_UTF8));
+  NoteBind(
+      sqlite3_bind_text64(stmt_, index, NonNull(text), text.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void Statement::BindTextOrNull(int index, std::string_view text) {
@@ -137,6 +137,12 @@ std::string Statement::ColumnBlob(int column) const {
   const int size = sqlite3_column_bytes(stmt_, column);
   if (bytes == nullptr) return {};  // NULL or a zero-length blob
   return std::string(static_cast<const char*>(bytes), static_cast<size_t>(size));
+}
+
+void Statement::Rewind() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  bind_rc_ = SQLITE_OK;
 }
 
 void Statement::Reset() {

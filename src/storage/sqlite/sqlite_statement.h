@@ -68,6 +68,10 @@ class Statement {
   // SELECT left mid-way would keep its snapshot, and its connection's read
   // transaction, open) and drops bound pointers.
   void Reset();
+  // Reset() for a statement that is about to be bound and run again at
+  // once: keeps the bindings (every one is rebound), which saves clearing
+  // them on each row of a hot loop.
+  void Rewind();
 
   sqlite3_stmt* get() const { return stmt_; }
 

@@ -64,7 +64,9 @@ class SqliteStore final : public Store {
   // they run for every WriteBatches call or every row.
   struct Writer {
     Connection connection;  // declared first: destroyed after its statements
-    Statement upsert_reading;
+    Statement find_reading_id;
+    Statement insert_reading;
+    Statement update_reading;
     Statement input_exists;
     Statement read_next_reading_id;
     Statement write_next_reading_id;

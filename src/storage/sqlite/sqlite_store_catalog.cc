@@ -16,7 +16,14 @@
 namespace dc {
 namespace {
 
-std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string Quoted(std::string_view text) {
+  std::string quoted;
+  quoted.reserve(text.size() + 2);
+  quoted += '\'';
+  quoted += text;
+  quoted += '\'';
+  return quoted;
+}
 
 Status OrgNotFound(std::string_view org_id) {
   return Status::NotFound("organisation " + Quoted(org_id) + " not found");
@@ -63,10 +70,9 @@ Result<int64_t> InputPkInOrg(const Connection& c, std::string_view input_id,
   return (*input)->pk;
 }
 
-Status InsertAssetInput(const Connection& c, int64_t asset_id, int64_t position,
-                        int64_t input_pk) {
-  Result<Statement> insert = c.Prepare(
-      "INSERT INTO asset_inputs(asset_id, position, input_pk) VALUES (?1, ?2, ?3)");
+Status InsertAssetInput(const Connection& c, int64_t asset_id, int64_t position, int64_t input_pk) {
+  Result<Statement> insert =
+      c.Prepare("INSERT INTO asset_inputs(asset_id, position, input_pk) VALUES (?1, ?2, ?3)");
   if (!insert) return insert.error();
   insert->BindInt64(1, asset_id);
   insert->BindInt64(2, position);
@@ -77,8 +83,8 @@ Status InsertAssetInput(const Connection& c, int64_t asset_id, int64_t position,
 }  // namespace
 
 Status SqliteStore::BumpCatalogVersion() {
-  Result<Statement> bump = writer_.connection.Prepare(
-      "UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'");
+  Result<Statement> bump =
+      writer_.connection.Prepare("UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'");
   if (!bump) return bump.error();
   DC_RETURN_IF_ERROR(bump->Run("bumping the catalog version"));
   if (sqlite3_changes(writer_.connection.get()) != 1) {
@@ -95,8 +101,8 @@ Result<Asset> SqliteStore::LoadAssetLocked(int64_t asset_id) {
   Result<bool> row = find->Step("looking up an asset");
   if (!row) return row.error();
   if (!*row) return Status::NotFound("asset " + std::to_string(asset_id) + " not found");
-  Asset asset{.id = asset_id, .org_id = find->ColumnText(0), .name = find->ColumnText(1),
-              .input_ids = {}};
+  Asset asset{
+      .id = asset_id, .org_id = find->ColumnText(0), .name = find->ColumnText(1), .input_ids = {}};
 
   Result<Statement> members = c.Prepare(
       "SELECT i.id FROM asset_inputs AS ai JOIN inputs AS i ON i.pk = ai.input_pk "
@@ -191,8 +197,9 @@ Result<Input> SqliteStore::CreateInput(const Input& input) {
 
 Result<Asset> SqliteStore::CreateAsset(const Asset& asset) {
   if (asset.id < 0) {
-    return Status::InvalidArgument("asset id must be a positive integer (or 0 to allocate one), got " +
-                                   std::to_string(asset.id));
+    return Status::InvalidArgument(
+        "asset id must be a positive integer (or 0 to allocate one), got " +
+        std::to_string(asset.id));
   }
   std::lock_guard<std::mutex> lock(writer_mu_);
   const Connection& c = writer_.connection;

@@ -81,28 +81,37 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
   const int64_t first_id = next_id;
 
   {
-    Statement& upsert = w.upsert_reading;
-    StatementResetter reset(upsert);  // drops pointers into `batches` on every path
+    // Reset on every path: drops the pointers into `batches`.
+    StatementResetter reset_find(w.find_reading_id);
+    StatementResetter reset_insert(w.insert_reading);
+    StatementResetter reset_update(w.update_reading);
     for (size_t b = 0; b < batches.size(); ++b) {
       const IngestBatch& batch = *batches[b];
       for (const Reading& reading : batch.readings) {
-        upsert.BindInt64(1, batch.input_pk);
-        upsert.BindInt64(2, reading.timestamp.micros);
-        upsert.BindInt64(3, next_id);
-        upsert.BindDouble(4, reading.value);
-        upsert.BindOptionalDouble(5, reading.latitude);
-        upsert.BindOptionalDouble(6, reading.longitude);
-        upsert.BindTextOrNull(7, reading.x_axis_value);
-        upsert.BindTextOrNull(8, reading.metadata);
-        Result<bool> row = upsert.Step("storing a reading");
-        if (!row) return row.error();
-        if (!*row) return Status::Internal("storing a reading returned no id");
-        const int64_t id = upsert.ColumnInt64(0);
-        // An existing (input, timestamp) keeps its id; only a new row used
-        // the candidate.
-        if (id == next_id) ++next_id;
+        Statement& find = w.find_reading_id;
+        find.BindInt64(1, batch.input_pk);
+        find.BindInt64(2, reading.timestamp.micros);
+        Result<bool> found = find.Step("looking up a reading");
+        if (!found) return found.error();
+        // An existing (input, timestamp) keeps its id and is replaced
+        // wholly; a new one takes the next id.
+        const int64_t id = *found ? find.ColumnInt64(0) : next_id;
+        find.Rewind();
+
+        // Both statements take the same parameters; the update ignores ?3.
+        Statement& write = *found ? w.update_reading : w.insert_reading;
+        write.BindInt64(1, batch.input_pk);
+        write.BindInt64(2, reading.timestamp.micros);
+        write.BindInt64(3, id);
+        write.BindDouble(4, reading.value);
+        write.BindOptionalDouble(5, reading.latitude);
+        write.BindOptionalDouble(6, reading.longitude);
+        write.BindTextOrNull(7, reading.x_axis_value);
+        write.BindTextOrNull(8, reading.metadata);
+        DC_RETURN_IF_ERROR(write.Run("storing a reading"));
+        write.Rewind();
+        if (!*found) ++next_id;
         ids[b].push_back(id);
-        upsert.Reset();
       }
     }
   }

@@ -10,8 +10,9 @@ namespace dc {
 
 Result<Transaction> Transaction::Begin(sqlite3* db, TransactionKind kind) {
   const bool write = kind == TransactionKind::kWrite;
-  DC_RETURN_IF_ERROR(ExecSql(db, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
-                             write ? "starting a write transaction" : "starting a read transaction"));
+  DC_RETURN_IF_ERROR(
+      ExecSql(db, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
+              write ? "starting a write transaction" : "starting a read transaction"));
   return Transaction(db);
 }
 

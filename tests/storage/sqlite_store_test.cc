@@ -1,0 +1,345 @@
+// Behaviour of the SQLite backend that the Store contract does not cover:
+// the file it makes, its schema and migrations, and how it fails.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/schema.h"
+#include "storage/store.h"
+#include "storage/temp_dir.h"
+
+namespace dc {
+namespace {
+
+using ::dc::testing::TempDir;
+using Ids = std::vector<std::vector<int64_t>>;
+
+// A plain sqlite3 connection to inspect or doctor a file behind the store's
+// back, as another process would.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    rc_ = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+  ~RawDb() { sqlite3_close_v2(db_); }
+
+  bool ok() const { return rc_ == SQLITE_OK; }
+  sqlite3* get() const { return db_; }
+
+  // Runs SQL; returns the first column of the first row as text ("" when
+  // none), or "ERROR: ..." on failure.
+  std::string Query(const std::string& sql) {
+    std::string first;
+    char* error = nullptr;
+    auto take_first = [](void* out, int columns, char** values, char**) {
+      auto* text = static_cast<std::string*>(out);
+      if (text->empty() && columns > 0 && values[0] != nullptr) *text = values[0];
+      return 0;
+    };
+    if (sqlite3_exec(db_, sql.c_str(), take_first, &first, &error) != SQLITE_OK) {
+      std::string message = "ERROR: " + std::string(error != nullptr ? error : "?");
+      sqlite3_free(error);
+      return message;
+    }
+    return first;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_FALSE(dir_.path().empty()); }
+
+  Result<std::unique_ptr<SqliteStore>> Open(const StoreOptions& options = {}) {
+    return SqliteStore::Open(path_, options);
+  }
+  std::unique_ptr<SqliteStore> OpenOrDie(const StoreOptions& options = {}) {
+    Result<std::unique_ptr<SqliteStore>> store = Open(options);
+    EXPECT_TRUE(store.has_value()) << store.error().ToString();
+    return store.has_value() ? std::move(*store) : nullptr;
+  }
+
+  TempDir dir_;
+  const std::string path_ = dir_.File("store.db");
+};
+
+// One org with one input; returns the input's pk.
+int64_t AddInput(Store& store) {
+  EXPECT_TRUE(
+      store.CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "s", .key_hash = "h"}).ok());
+  Result<Input> input = store.CreateInput(Input{.pk = 0,
+                                                .id = "sen1",
+                                                .org_id = "o",
+                                                .name = "In",
+                                                .measure_unit = "",
+                                                .data_source = DataSource::kApi});
+  EXPECT_TRUE(input.has_value()) << input.error().ToString();
+  return input.has_value() ? input->pk : 0;
+}
+
+Result<Ids> WriteRange(Store& store, int64_t input_pk, int64_t first_ts, int count) {
+  IngestBatch batch{.input_pk = input_pk, .readings = {}};
+  for (int i = 0; i < count; ++i) {
+    Reading reading;
+    reading.timestamp = Timestamp{first_ts + i};
+    reading.value = i;
+    reading.metadata = R"({"padding":"................................................"})";
+    batch.readings.push_back(reading);
+  }
+  const IngestBatch* pointers[] = {&batch};
+  return store.WriteBatches(pointers);
+}
+
+TEST_F(SqliteStoreTest, NewFileIsInWalModeAtTheLatestSchemaVersion) {
+  ASSERT_NE(OpenOrDie(), nullptr);
+  RawDb raw(path_);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.Query("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM schema_version"), "1");
+  EXPECT_EQ(raw.Query("SELECT version FROM schema_version"), std::to_string(kLatestSchemaVersion));
+  EXPECT_EQ(raw.Query("SELECT value FROM meta WHERE key = 'next_reading_id'"), "1");
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM meta WHERE key = 'catalog_version'"), "1");
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsTheVersionAndData) {
+  {
+    std::unique_ptr<SqliteStore> store = OpenOrDie();
+    ASSERT_NE(store, nullptr);
+    AddInput(*store);
+  }
+  std::unique_ptr<SqliteStore> store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->FindOrg("o").has_value());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("SELECT version FROM schema_version"), std::to_string(kLatestSchemaVersion));
+}
+
+TEST_F(SqliteStoreTest, NextReadingIdIsPersistedPastTheLargestId) {
+  std::unique_ptr<SqliteStore> store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+  ASSERT_TRUE(WriteRange(*store, pk, 0, 10).has_value());
+  ASSERT_TRUE(WriteRange(*store, pk, 5, 10).has_value());  // 5 replaced, 5 new
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("SELECT max(id) + 1 FROM readings"),
+            raw.Query("SELECT value FROM meta WHERE key = 'next_reading_id'"));
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM readings"), "15");
+}
+
+TEST_F(SqliteStoreTest, UpgradesAVersion1FileKeepingTheCatalog) {
+  {
+    RawDb raw(path_);
+    ASSERT_TRUE(raw.ok());
+    Status status = MigrateToForTesting(raw.get(), 1);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    ASSERT_EQ(raw.Query("SELECT version FROM schema_version"), "1");
+    ASSERT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = 'readings'"), "0");
+    ASSERT_EQ(raw.Query("INSERT INTO orgs VALUES ('o', 'Old org', x'01', x'02');"
+                        "INSERT INTO inputs(pk, id, org_id, name, measure_unit, data_source) "
+                        "VALUES (7, 'senold', 'o', 'Old input', 'kW', 'MQTT');"
+                        "INSERT INTO assets VALUES (67, 'o', 'Old asset');"
+                        "INSERT INTO asset_inputs VALUES (67, 0, 7);"
+                        "UPDATE meta SET value = 41 WHERE key = 'catalog_version';"),
+              "");
+  }
+  std::unique_ptr<SqliteStore> store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  {
+    RawDb raw(path_);
+    EXPECT_EQ(raw.Query("SELECT version FROM schema_version"),
+              std::to_string(kLatestSchemaVersion));
+    EXPECT_EQ(raw.Query("SELECT count(*) FROM schema_version"), "1");
+  }
+  Result<CatalogData> catalog = store->LoadCatalog();
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
+  EXPECT_EQ(catalog->version, 41);
+  ASSERT_EQ(catalog->orgs.size(), 1u);
+  EXPECT_EQ(catalog->orgs[0].name, "Old org");
+  EXPECT_EQ(catalog->orgs[0].key_salt, "\x01");
+  ASSERT_EQ(catalog->inputs.size(), 1u);
+  EXPECT_EQ(catalog->inputs[0].pk, 7);
+  EXPECT_EQ(catalog->inputs[0].data_source, DataSource::kMqtt);
+  ASSERT_EQ(catalog->assets.size(), 1u);
+  EXPECT_EQ(catalog->assets[0].input_ids, (std::vector<std::string>{"senold"}));
+
+  Result<Ids> ids = WriteRange(*store, 7, 0, 3);
+  ASSERT_TRUE(ids.has_value()) << ids.error().ToString();
+  EXPECT_EQ((*ids)[0], (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST_F(SqliteStoreTest, MigrateToForTestingRejectsUnknownVersions) {
+  RawDb raw(path_);
+  EXPECT_TRUE(MigrateToForTesting(raw.get(), 0).IsInvalidArgument());
+  EXPECT_TRUE(MigrateToForTesting(raw.get(), kLatestSchemaVersion + 1).IsInvalidArgument());
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileFromANewerBinary) {
+  ASSERT_NE(OpenOrDie(), nullptr);
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.Query("UPDATE schema_version SET version = " +
+                        std::to_string(kLatestSchemaVersion + 1)),
+              "");
+  }
+  Result<std::unique_ptr<SqliteStore>> store = Open();
+  ASSERT_FALSE(store.has_value());
+  EXPECT_TRUE(store.error().IsInvalidArgument()) << store.error().ToString();
+  EXPECT_NE(store.error().detail().find("newer"), std::string::npos) << store.error().ToString();
+  EXPECT_NE(store.error().detail().find(path_), std::string::npos) << store.error().ToString();
+  RawDb raw(path_);  // left as it was
+  EXPECT_EQ(raw.Query("SELECT version FROM schema_version"),
+            std::to_string(kLatestSchemaVersion + 1));
+}
+
+TEST_F(SqliteStoreTest, RefusesAnotherApplicationsDatabase) {
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.Query("CREATE TABLE invoices(id INTEGER PRIMARY KEY)"), "");
+  }
+  Result<std::unique_ptr<SqliteStore>> store = Open();
+  ASSERT_FALSE(store.has_value());
+  EXPECT_TRUE(store.error().IsInvalidArgument()) << store.error().ToString();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema"), "1");  // untouched
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
+  {
+    std::ofstream out(path_);
+    out << "this is a text file, not an SQLite database, and it is long enough to be read. "
+           "..............................................................................";
+  }
+  Result<std::unique_ptr<SqliteStore>> store = Open();
+  ASSERT_FALSE(store.has_value());
+  EXPECT_FALSE(store.error().IsUnavailable()) << store.error().ToString();
+  EXPECT_NE(store.error().detail().find(path_), std::string::npos) << store.error().ToString();
+}
+
+TEST_F(SqliteStoreTest, IntegrityCheckIsOkAfterWrites) {
+  std::unique_ptr<SqliteStore> store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(WriteRange(*store, pk, i * 100, 150).has_value());
+  ASSERT_TRUE(store->CreateAsset(Asset{.id = 0, .org_id = "o", .name = "A", .input_ids = {"sen1"}})
+                  .has_value());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(raw.Query("PRAGMA foreign_key_check"), "");
+}
+
+TEST_F(SqliteStoreTest, MissingDirectoryIsUnavailableAndNamesThePath) {
+  const std::string path = dir_.File("no/such/dir/store.db");
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, {});
+  ASSERT_FALSE(store.has_value());
+  EXPECT_TRUE(store.error().IsUnavailable()) << store.error().ToString();
+  EXPECT_NE(store.error().detail().find(path), std::string::npos) << store.error().ToString();
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyDirectoryIsUnavailable) {
+  const std::string locked = dir_.File("locked");
+  ASSERT_EQ(mkdir(locked.c_str(), 0555), 0);
+  if (access(locked.c_str(), W_OK) == 0) {
+    GTEST_SKIP() << "running with permission to write anywhere (root?)";
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(locked + "/store.db", {});
+  ASSERT_FALSE(store.has_value());
+  EXPECT_TRUE(store.error().IsUnavailable()) << store.error().ToString();
+}
+
+TEST_F(SqliteStoreTest, DiskFullIsUnavailableRollsBackAndNeverReusesIds) {
+  std::unique_ptr<SqliteStore> store = OpenOrDie();
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+  Result<Ids> before = WriteRange(*store, pk, 0, 10);
+  ASSERT_TRUE(before.has_value());
+
+  // The database may not grow past its current size: the next large write
+  // fails exactly as on a full disk.
+  ASSERT_TRUE(store->ExecOnWriterForTesting("PRAGMA max_page_count = 1").ok());
+  Result<Ids> full = WriteRange(*store, pk, 5, 5000);
+  ASSERT_FALSE(full.has_value());
+  EXPECT_TRUE(full.error().IsUnavailable()) << full.error().ToString();
+  EXPECT_EQ(store->CountReadings(pk).value(), 10);
+  Result<std::optional<StoredReading>> untouched = store->FindReading(pk, Timestamp{5});
+  ASSERT_TRUE(untouched.has_value());
+  EXPECT_EQ((*untouched)->reading.value, 5);  // the replacement was rolled back
+
+  ASSERT_TRUE(store->ExecOnWriterForTesting("PRAGMA max_page_count = 1073741823").ok());
+  Result<Ids> after = WriteRange(*store, pk, 5, 5000);
+  ASSERT_TRUE(after.has_value()) << after.error().ToString();
+  EXPECT_EQ((*after)[0][0], (*before)[0][5]);  // replaced, same id
+  EXPECT_GT((*after)[0][5], (*before)[0].back());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("SELECT count(DISTINCT id) = count(*) FROM readings"), "1");
+  EXPECT_EQ(raw.Query("PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(SqliteStoreTest, AnotherProcessHoldingTheWriteLockGivesUnavailable) {
+  StoreOptions options;
+  options.busy_timeout_ms = 50;
+  std::unique_ptr<SqliteStore> store = OpenOrDie(options);
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+
+  RawDb other(path_);
+  ASSERT_EQ(other.Query("BEGIN IMMEDIATE"), "");
+  Result<Ids> blocked = WriteRange(*store, pk, 0, 3);
+  ASSERT_FALSE(blocked.has_value());
+  EXPECT_TRUE(blocked.error().IsUnavailable()) << blocked.error().ToString();
+  Status org =
+      store->CreateOrg(Organisation{.id = "o2", .name = "O2", .key_salt = "", .key_hash = ""});
+  EXPECT_TRUE(org.IsUnavailable()) << org.ToString();
+  // Reads are not blocked by a writer (WAL).
+  EXPECT_TRUE(store->CatalogVersion().has_value());
+  EXPECT_TRUE(store->LoadCatalog().has_value());
+
+  ASSERT_EQ(other.Query("ROLLBACK"), "");
+  Result<Ids> later = WriteRange(*store, pk, 0, 3);
+  ASSERT_TRUE(later.has_value()) << later.error().ToString();
+  EXPECT_EQ((*later)[0], (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST_F(SqliteStoreTest, AServerSeesChangesMadeThroughAnotherStore) {
+  std::unique_ptr<SqliteStore> server = OpenOrDie();
+  std::unique_ptr<SqliteStore> cli = OpenOrDie();
+  ASSERT_NE(server, nullptr);
+  ASSERT_NE(cli, nullptr);
+  const int64_t version = server->CatalogVersion().value();
+  const int64_t pk = AddInput(*cli);
+  EXPECT_GT(server->CatalogVersion().value(), version);
+  Result<CatalogData> catalog = server->LoadCatalog();
+  ASSERT_TRUE(catalog.has_value());
+  ASSERT_EQ(catalog->inputs.size(), 1u);
+
+  // Reading ids stay unique when both write.
+  Result<Ids> a = WriteRange(*server, pk, 0, 5);
+  Result<Ids> b = WriteRange(*cli, pk, 100, 5);
+  Result<Ids> c = WriteRange(*server, pk, 200, 5);
+  ASSERT_TRUE(a.has_value() && b.has_value() && c.has_value());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("SELECT count(DISTINCT id) FROM readings"), "15");
+}
+
+TEST_F(SqliteStoreTest, NormalSyncModeWorks) {
+  std::unique_ptr<SqliteStore> store = OpenOrDie(StoreOptions{.sync = SyncMode::kNormal});
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+  ASSERT_TRUE(WriteRange(*store, pk, 0, 10).has_value());
+  EXPECT_EQ(store->CountReadings(pk).value(), 10);
+}
+
+}  // namespace
+}  // namespace dc
