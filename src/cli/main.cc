@@ -77,13 +77,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--db", db_url, "database URL");
   serve_cmd->add_option("--listen", serve.http.listen, "HOST:PORT to listen on")
       ->capture_default_str();
-  serve_cmd->add_option("--sync", sync,
-                        "full: fsync every commit (default); normal: survive a process crash "
-                        "but maybe not a power loss")
+  serve_cmd
+      ->add_option("--sync", sync,
+                   "full: fsync every commit (default); normal: survive a process crash "
+                   "but maybe not a power loss")
       ->check(CLI::IsMember({"full", "normal"}));
   serve_cmd->add_option("--threads", serve.http.threads, "I/O threads (default: one per core)");
-  serve_cmd->add_option("--max-connections", serve.http.max_connections,
-                        "open connections beyond this are refused with 503")
+  serve_cmd
+      ->add_option("--max-connections", serve.http.max_connections,
+                   "open connections beyond this are refused with 503")
       ->capture_default_str();
   serve_cmd->add_option("--tls-cert", serve.tls_cert, "certificate file (PEM) for HTTPS");
   serve_cmd->add_option("--tls-key", serve.tls_key, "private key file (PEM) for HTTPS");
@@ -110,7 +112,8 @@ int main(int argc, char** argv) {
   rotate_cmd->add_option("--db", db_url, "database URL");
   rotate_cmd->add_option("--org", rotate_org, "organisation id")->required();
   rotate_cmd->callback([&] {
-    exit_code = RunSetup(db_url, [&](dc::Store& s) { return dc::cli::OrgRotateKey(s, rotate_org); });
+    exit_code =
+        RunSetup(db_url, [&](dc::Store& s) { return dc::cli::OrgRotateKey(s, rotate_org); });
   });
 
   // input

@@ -53,7 +53,8 @@ Status CheckName(const std::string& name, const char* what) {
   if (IsValidName(name)) return Status::Ok();
   return Status::InvalidArgument(std::string(what) +
                                  " name must be 1-200 characters of UTF-8 text without control "
-                                 "characters, got '" + name.substr(0, 64) + "'");
+                                 "characters, got '" +
+                                 name.substr(0, 64) + "'");
 }
 
 }  // namespace

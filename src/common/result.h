@@ -16,7 +16,8 @@ namespace dc {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value)
+      : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
   Result(Status error) : data_(std::in_place_index<1>, std::move(error)) {  // NOLINT
     assert(!std::get<1>(data_).ok() && "a Result error must not be OK");
   }
@@ -43,8 +44,8 @@ class [[nodiscard]] Result {
 
 // Evaluates a Status expression and returns it from the enclosing function
 // when it is not OK.
-#define DC_RETURN_IF_ERROR(expr)         \
-  do {                                   \
-    ::dc::Status dc_status_ = (expr);    \
+#define DC_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::dc::Status dc_status_ = (expr);        \
     if (!dc_status_.ok()) return dc_status_; \
   } while (0)

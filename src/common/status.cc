@@ -4,38 +4,64 @@ namespace dc {
 
 int HttpStatusOf(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return 200;
-    case Status::Code::kInvalidArgument: return 400;
-    case Status::Code::kUnauthenticated: return 401;
-    case Status::Code::kPermissionDenied: return 403;
-    case Status::Code::kNotFound: return 404;
-    case Status::Code::kMethodNotAllowed: return 405;
-    case Status::Code::kConflict: return 409;
-    case Status::Code::kPayloadTooLarge: return 413;
-    case Status::Code::kUriTooLong: return 414;
-    case Status::Code::kUnsupportedMediaType: return 415;
-    case Status::Code::kHeaderTooLarge: return 431;
-    case Status::Code::kInternal: return 500;
-    case Status::Code::kUnavailable: return 503;
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kUnauthenticated:
+      return 401;
+    case Status::Code::kPermissionDenied:
+      return 403;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kMethodNotAllowed:
+      return 405;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kPayloadTooLarge:
+      return 413;
+    case Status::Code::kUriTooLong:
+      return 414;
+    case Status::Code::kUnsupportedMediaType:
+      return 415;
+    case Status::Code::kHeaderTooLarge:
+      return 431;
+    case Status::Code::kInternal:
+      return 500;
+    case Status::Code::kUnavailable:
+      return 503;
   }
   return 500;
 }
 
 std::string_view HttpTitleOf(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kInvalidArgument: return "Bad Request";
-    case Status::Code::kUnauthenticated: return "Unauthorized";
-    case Status::Code::kPermissionDenied: return "Forbidden";
-    case Status::Code::kNotFound: return "Not Found";
-    case Status::Code::kMethodNotAllowed: return "Method Not Allowed";
-    case Status::Code::kConflict: return "Conflict";
-    case Status::Code::kPayloadTooLarge: return "Payload Too Large";
-    case Status::Code::kUriTooLong: return "URI Too Long";
-    case Status::Code::kUnsupportedMediaType: return "Unsupported Media Type";
-    case Status::Code::kHeaderTooLarge: return "Request Header Fields Too Large";
-    case Status::Code::kInternal: return "Internal Server Error";
-    case Status::Code::kUnavailable: return "Service Unavailable";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kInvalidArgument:
+      return "Bad Request";
+    case Status::Code::kUnauthenticated:
+      return "Unauthorized";
+    case Status::Code::kPermissionDenied:
+      return "Forbidden";
+    case Status::Code::kNotFound:
+      return "Not Found";
+    case Status::Code::kMethodNotAllowed:
+      return "Method Not Allowed";
+    case Status::Code::kConflict:
+      return "Conflict";
+    case Status::Code::kPayloadTooLarge:
+      return "Payload Too Large";
+    case Status::Code::kUriTooLong:
+      return "URI Too Long";
+    case Status::Code::kUnsupportedMediaType:
+      return "Unsupported Media Type";
+    case Status::Code::kHeaderTooLarge:
+      return "Request Header Fields Too Large";
+    case Status::Code::kInternal:
+      return "Internal Server Error";
+    case Status::Code::kUnavailable:
+      return "Service Unavailable";
   }
   return "Internal Server Error";
 }

@@ -2,8 +2,7 @@
 
 namespace dc {
 
-IngestWriter::IngestWriter(Store& store, IngestOptions options)
-    : store_(store), options_(options) {
+IngestWriter::IngestWriter(Store& store, IngestOptions options) : store_(store), options_(options) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -15,8 +14,7 @@ void IngestWriter::Submit(IngestBatch batch, Done done) {
     lock.unlock();
     return done(Status::Unavailable("the server is shutting down"));
   }
-  if (queued_readings_ + batch.readings.size() > options_.max_pending_readings &&
-      !queue_.empty()) {
+  if (queued_readings_ + batch.readings.size() > options_.max_pending_readings && !queue_.empty()) {
     lock.unlock();
     return done(Status::Unavailable("too many uploads waiting to be stored; retry shortly"));
   }
@@ -49,9 +47,8 @@ void IngestWriter::Loop() {
       if (queue_.empty()) return;  // stopping, and everything is committed
       // Take whole uploads up to the per-commit cap, always at least one.
       size_t readings = 0;
-      while (!queue_.empty() &&
-             (group.empty() ||
-              readings + queue_.front().batch.readings.size() <= options_.max_readings_per_commit)) {
+      while (!queue_.empty() && (group.empty() || readings + queue_.front().batch.readings.size() <=
+                                                      options_.max_readings_per_commit)) {
         readings += queue_.front().batch.readings.size();
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();

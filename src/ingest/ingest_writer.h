@@ -65,10 +65,10 @@ class IngestWriter {
   const IngestOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;      // guarded by mutex_
-  size_t queued_readings_ = 0;     // guarded by mutex_
-  bool stopping_ = false;          // guarded by mutex_
-  Stats stats_;                    // guarded by mutex_
+  std::deque<Pending> queue_;   // guarded by mutex_
+  size_t queued_readings_ = 0;  // guarded by mutex_
+  bool stopping_ = false;       // guarded by mutex_
+  Stats stats_;                 // guarded by mutex_
   std::thread thread_;
 };
 
