@@ -87,13 +87,24 @@ void Session::Start() {
 
 void Session::Drain() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_) self->Close();
+    // A request that has already arrived is still answered (and the
+    // connection closed after it); only a connection with nothing to do is
+    // closed now. Cancelling, not closing: if the pending read has already
+    // taken the request's bytes, it completes with them, and OnReadIdle
+    // serves the request; otherwise it completes as aborted and closes.
+    if (self->idle_ && !self->HasUnreadBytes()) self->stream_.cancel();
   });
 }
 
+bool Session::HasUnreadBytes() {
+  beast::error_code ec;
+  const size_t available = stream_.socket().available(ec);
+  return !ec && available > 0;
+}
+
 void Session::DoReadIdle() {
-  if (context_->draining.load()) return Close();
   if (buffer_.size() > 0) return DoReadHeader();  // a pipelined request is waiting
+  if (context_->draining.load() && !HasUnreadBytes()) return Close();
   idle_ = true;
   stream_.expires_after(context_->options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
@@ -115,20 +126,55 @@ void Session::DoReadHeader() {
   // boost::none: Boost 1.74 compares a Content-Length against none as if
   // none were the smallest limit.
   parser_->body_limit(std::numeric_limits<uint64_t>::max());
+  header_bytes_ = 0;
   stream_.expires_after(context_->options.header_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, size_t) {
-                             self->OnReadHeader(ec);
-                           });
+  ParseHeader();
+}
+
+// The head is fed to the parser here rather than by async_read_header:
+// Boost 1.74's parser applies header_limit to each call anew and drops the
+// lines it has parsed, so a head arriving in several reads could otherwise
+// grow past the limit without bound. Counted here: what the parser took plus
+// what waits in the buffer.
+void Session::ParseHeader() {
+  beast::error_code ec;
+  const size_t used = parser_->put(buffer_.data(), ec);
+  buffer_.consume(used);
+  header_bytes_ += used;
+  if (ec == bhttp::error::need_more) {
+    if (header_bytes_ + buffer_.size() >= context_->options.header_limit) {
+      ec = bhttp::error::header_limit;
+    } else {
+      stream_.async_read_some(
+          buffer_.prepare(kReadChunk),
+          beast::bind_front_handler(&Session::OnReadHeaderSome, shared_from_this()));
+      return;
+    }
+  }
+  OnReadHeader(ec);
+}
+
+void Session::OnReadHeaderSome(beast::error_code ec, size_t bytes) {
+  if (ec == net::error::eof) {
+    // As async_read_header reports it: nothing yet is a quiet end.
+    ec = parser_->got_some() ? bhttp::error::partial_message : bhttp::error::end_of_stream;
+  }
+  if (ec) return OnReadHeader(ec);
+  buffer_.commit(bytes);
+  ParseHeader();
 }
 
 void Session::OnReadHeader(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) {
-    // A request line that alone does not fit is a too-long URI.
+    // A request line that alone does not fit is a too-long URI. Once the
+    // parser has taken the request line (it has a target), the fields are
+    // what is too large; before that, the buffer still starts with the line.
     const std::string_view seen(static_cast<const char*>(buffer_.data().data()),
                                 buffer_.size());
     const size_t line_end = seen.find("\r\n");
-    if (line_end == std::string_view::npos || line_end >= context_->options.header_limit) {
+    const bool line_parsed = !parser_->get().target().empty();
+    if (!line_parsed &&
+        (line_end == std::string_view::npos || line_end >= context_->options.header_limit)) {
       return AnswerTransportError(Status::UriTooLong("request line longer than " +
                                                      std::to_string(context_->options.header_limit) +
                                                      " bytes"));

@@ -37,6 +37,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReadIdle();
   void OnReadIdle(boost::beast::error_code ec, size_t bytes);
   void DoReadHeader();
+  void ParseHeader();
+  void OnReadHeaderSome(boost::beast::error_code ec, size_t bytes);
   void OnReadHeader(boost::beast::error_code ec);
   void Admit();
   void DoReadBody(BodyHandler handler);
@@ -44,6 +46,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(Response response);
   void OnWrite(bool close, boost::beast::error_code ec);
   void AnswerTransportError(const Status& status);
+  // True when the client has sent bytes not yet read from the socket.
+  bool HasUnreadBytes();
   void Close();
   void DoLingeringClose();
   Responder MakeResponder();
@@ -57,6 +61,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_request_ = false;  // the request being answered is HEAD
   bool body_unread_ = false;   // the request's body was not consumed
   bool closed_ = false;
+  uint64_t header_bytes_ = 0;  // of the current head, consumed by the parser
   uint64_t registry_id_ = 0;
 };
 

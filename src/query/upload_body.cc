@@ -228,6 +228,12 @@ Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input
   if (root.get_object().get(document) != simdjson::SUCCESS) {
     return Bad("", "request body must be a JSON object with a data member");
   }
+  // Two `data` members fail like any repeated member: which one to store
+  // would be a guess. Other top-level members are ignored, so they are only
+  // counted, never compared pairwise (a body may hold very many).
+  size_t data_members = 0;
+  for (auto field : document) data_members += field.key == "data" ? 1 : 0;
+  if (data_members > 1) return Bad("/data", "member 'data' appears more than once");
   element data;
   if (document["data"].get(data) != simdjson::SUCCESS) {
     return Bad("/data", "data is required");

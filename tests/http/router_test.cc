@@ -69,7 +69,8 @@ TEST(Router, WrongMethodIs405WithAllow) {
   EXPECT_EQ(response.headers[0].second, "POST");
   EXPECT_NE(response.body.find("PUT"), std::string::npos);
 
-  const auto& post = std::get<Response>(router.Route(Head(Method::kPost, "POST", "/get")));
+  const Admission post_admission = router.Route(Head(Method::kPost, "POST", "/get"));
+  const auto& post = std::get<Response>(post_admission);
   EXPECT_EQ(post.headers[0].second, "GET, HEAD");
 }
 

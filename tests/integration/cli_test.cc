@@ -1,0 +1,385 @@
+// The setup commands (SPEC.md "Setting up", "Identities and setup"): what
+// each prints, what each refuses, and that a running server sees their
+// changes within a second.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "integration/fixture.h"
+
+namespace dc::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The member names of a JSON object.
+std::set<std::string> Keys(const rapidjson::Value& object) {
+  std::set<std::string> keys;
+  for (const auto& member : object.GetObject()) keys.insert(member.name.GetString());
+  return keys;
+}
+
+bool Matches(const std::string& text, const char* pattern) {
+  return std::regex_match(text, std::regex(pattern));
+}
+
+// A command that must fail: non-zero exit, a message on stderr, nothing on
+// stdout.
+::testing::AssertionResult Refused(const CommandResult& result) {
+  if (result.exit_code == 0) {
+    return ::testing::AssertionFailure() << "exited 0; stdout: " << result.out;
+  }
+  if (!result.out.empty()) {
+    return ::testing::AssertionFailure() << "printed on stdout: " << result.out;
+  }
+  if (result.err.empty()) return ::testing::AssertionFailure() << "no message on stderr";
+  return ::testing::AssertionSuccess();
+}
+
+// Runs `datacooee ARGS...` with `dir` as the working directory.
+CommandResult RunIn(const std::string& dir, const std::vector<std::string>& args) {
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return {};
+  std::vector<std::string> full = {DatacooeeBinary()};
+  full.insert(full.end(), args.begin(), args.end());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    close(out_pipe[0]);
+    if (chdir(dir.c_str()) != 0) _exit(126);
+    unsetenv("DATACOOEE_DB");
+    std::vector<char*> argv;
+    for (auto& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  CommandResult result;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(out_pipe[0], buffer, sizeof buffer)) > 0) result.out.append(buffer, n);
+  close(out_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  return result;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { db_ = dir_.path() + "/datacooee.db"; }
+
+  CommandResult Run(std::vector<std::string> args) {
+    args.insert(args.begin() + (args.size() >= 2 ? 2 : args.size()), {"--db", db_});
+    return RunDatacooee(args);
+  }
+  rapidjson::Document Json(std::vector<std::string> args) {
+    args.insert(args.begin() + (args.size() >= 2 ? 2 : args.size()), {"--db", db_});
+    return RunJson(args);
+  }
+
+  TempDir dir_;
+  std::string db_;
+};
+
+// ---- org ----------------------------------------------------------------
+
+TEST_F(CliTest, OrgCreatePrintsIdNameAndAGeneratedKey) {
+  rapidjson::Document org = Json({"org", "create", "--name", "Acme Pty Ltd"});
+  ASSERT_TRUE(org.IsObject());
+  EXPECT_EQ(Keys(org), (std::set<std::string>{"id", "name", "api_key"}));
+  ASSERT_TRUE(org["id"].IsString() && org["name"].IsString() && org["api_key"].IsString());
+  EXPECT_TRUE(Matches(org["id"].GetString(), "[A-Za-z0-9+/]{43}="))
+      << "not 44 characters of standard base64: " << org["id"].GetString();
+  EXPECT_TRUE(Matches(org["api_key"].GetString(), "[0-9a-f]{36}")) << org["api_key"].GetString();
+  EXPECT_STREQ(org["name"].GetString(), "Acme Pty Ltd");
+
+  rapidjson::Document second = Json({"org", "create", "--name", "Acme Pty Ltd"});
+  EXPECT_STRNE(second["id"].GetString(), org["id"].GetString());
+  EXPECT_STRNE(second["api_key"].GetString(), org["api_key"].GetString());
+}
+
+TEST_F(CliTest, OrgCreateImportsTheReferencesCredentialsAndTheyWork) {
+  const std::string id = "ZnlvcWXXXXXXXXXXXXXXXXXXXX5ieXVieHgudng=";
+  const std::string key = "f13d34bxxxxxxxxxxxxxxxxxxxa5da135d61";
+  rapidjson::Document org =
+      Json({"org", "create", "--name", "Field devices", "--id", id, "--api-key", key});
+  EXPECT_TRUE(JsonEquals(
+      Stringify(org), R"({"id":")" + id + R"(","name":"Field devices","api_key":")" + key + "\"}"));
+
+  rapidjson::Document input =
+      Json({"input", "create", "--org", id, "--name", "Sensor", "--id", "senxxxxxxxxxx"});
+  EXPECT_STREQ(input["id"].GetString(), "senxxxxxxxxxx");
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  HttpResponse response =
+      client.Request("POST", UploadTarget("senxxxxxxxxxx"), UploadHeaders({id, "", key}),
+                     ReferenceSampleBody("senxxxxxxxxxx"));
+  EXPECT_TRUE(IsCreated(response, R"({"timestamp":"2020-10-13T14:02:39.489000Z","value":"12.5"})",
+                        "senxxxxxxxxxx"));
+}
+
+TEST_F(CliTest, OrgCreateRefusesADuplicateId) {
+  Json({"org", "create", "--name", "A", "--id", "org-1"});
+  EXPECT_TRUE(Refused(Run({"org", "create", "--name", "B", "--id", "org-1"})));
+  EXPECT_EQ(CountRows(db_, "orgs"), 1);
+}
+
+TEST_F(CliTest, OrgCreateRefusesBadIds) {
+  for (const std::string& id : std::vector<std::string>{
+           "-starts-with-dash", "has space", "bad!char", "semi;colon", "", std::string(129, 'a')}) {
+    SCOPED_TRACE(id);
+    EXPECT_TRUE(Refused(Run({"org", "create", "--name", "A", "--id=" + id})));
+  }
+  // Every allowed character, and the longest allowed id.
+  Json({"org", "create", "--name", "A", "--id", "Az09+/=._~-"});
+  Json({"org", "create", "--name", "A", "--id", std::string(128, 'z')});
+  EXPECT_EQ(CountRows(db_, "orgs"), 2);
+}
+
+TEST_F(CliTest, OrgCreateRefusesShortOrNonPrintableKeys) {
+  for (const std::string& key :
+       std::vector<std::string>{std::string(15, 'k'), "with space 12345678", std::string(129, 'k'),
+                                "tab\tin-the-key-123"}) {
+    SCOPED_TRACE(key);
+    EXPECT_TRUE(Refused(Run({"org", "create", "--name", "A", "--api-key=" + key})));
+  }
+  EXPECT_EQ(CountRows(db_, "orgs"), 0);
+  Json({"org", "create", "--name", "A", "--api-key", std::string(16, 'k')});
+  Json({"org", "create", "--name", "B", "--api-key", "!~" + std::string(126, 'k')});
+}
+
+TEST_F(CliTest, OrgCreateRefusesAnEmptyName) {
+  EXPECT_TRUE(Refused(Run({"org", "create", "--name", ""})));
+  EXPECT_TRUE(Refused(Run({"org", "create"})));
+}
+
+TEST_F(CliTest, RotateKeyStopsTheOldKeyOnARunningServerWithinOneSecond) {
+  const OrgInfo org = CreateOrg(db_);
+  const std::string input = CreateInput(db_, org.id);
+  ServerProcess server(db_);
+  auto upload = [&](const std::string& key, int second) {
+    HttpClient client(server.port());
+    return client
+        .Request("POST", UploadTarget(input), UploadHeaders({org.id, "", key}),
+                 SingleBody(Attributes("1", TimestampAt(second)), input))
+        .status;
+  };
+  ASSERT_EQ(upload(org.api_key, 0), 201);
+
+  rapidjson::Document rotated = Json({"org", "rotate-key", "--org", org.id});
+  EXPECT_EQ(Keys(rotated), (std::set<std::string>{"id", "name", "api_key"}));
+  EXPECT_EQ(rotated["id"].GetString(), org.id);
+  EXPECT_EQ(rotated["name"].GetString(), org.name);
+  const std::string new_key = rotated["api_key"].GetString();
+  EXPECT_TRUE(Matches(new_key, "[0-9a-f]{36}"));
+  EXPECT_NE(new_key, org.api_key);
+
+  int second = 1;
+  EXPECT_TRUE(PollUntil(milliseconds(1500), [&] {
+    return upload(org.api_key, second++) == 401 && upload(new_key, second++) == 201;
+  })) << "the old key still works, or the new one does not, 1.5 s after rotate-key";
+  EXPECT_EQ(upload(org.api_key, 100), 401);
+  EXPECT_EQ(upload(new_key, 101), 201);
+}
+
+TEST_F(CliTest, RotateKeyOfAnUnknownOrganisationIsRefused) {
+  EXPECT_TRUE(Refused(Run({"org", "rotate-key", "--org", "nobody"})));
+}
+
+// ---- input --------------------------------------------------------------
+
+TEST_F(CliTest, InputCreatePrintsAGeneratedSenIdAndItsFields) {
+  const OrgInfo org = CreateOrg(db_);
+  rapidjson::Document input =
+      Json({"input", "create", "--org", org.id, "--name", "Boiler", "--unit", "°C"});
+  EXPECT_EQ(Keys(input), (std::set<std::string>{"id", "name", "measure_unit", "data_source"}));
+  EXPECT_TRUE(Matches(input["id"].GetString(), "sen[a-z0-9]{10}")) << input["id"].GetString();
+  EXPECT_STREQ(input["name"].GetString(), "Boiler");
+  EXPECT_STREQ(input["measure_unit"].GetString(), "°C");
+  EXPECT_STREQ(input["data_source"].GetString(), "API");
+
+  rapidjson::Document plain = Json({"input", "create", "--org", org.id, "--name", "Plain"});
+  EXPECT_STREQ(plain["measure_unit"].GetString(), "");
+  EXPECT_STREQ(plain["data_source"].GetString(), "API");
+  EXPECT_STRNE(plain["id"].GetString(), input["id"].GetString());
+}
+
+TEST_F(CliTest, InputCreateImportsAnIdAndRefusesDuplicatesAcrossOrganisations) {
+  const OrgInfo org = CreateOrg(db_, "A");
+  const OrgInfo other = CreateOrg(db_, "B");
+  rapidjson::Document input =
+      Json({"input", "create", "--org", org.id, "--name", "Old", "--id", "Legacy_sensor-01"});
+  EXPECT_STREQ(input["id"].GetString(), "Legacy_sensor-01");
+  EXPECT_TRUE(Refused(
+      Run({"input", "create", "--org", org.id, "--name", "Again", "--id", "Legacy_sensor-01"})));
+  EXPECT_TRUE(Refused(
+      Run({"input", "create", "--org", other.id, "--name", "Other", "--id", "Legacy_sensor-01"})));
+  for (const std::string& bad :
+       std::vector<std::string>{"has space", "dot.id", std::string(65, 'a'), ""}) {
+    SCOPED_TRACE(bad);
+    EXPECT_TRUE(Refused(Run({"input", "create", "--org", org.id, "--name", "X", "--id=" + bad})));
+  }
+  EXPECT_EQ(CountRows(db_, "inputs"), 1);
+}
+
+TEST_F(CliTest, InputCreateForAnUnknownOrganisationIsRefused) {
+  CreateOrg(db_);
+  EXPECT_TRUE(Refused(Run({"input", "create", "--org", "nobody", "--name", "X"})));
+  EXPECT_EQ(CountRows(db_, "inputs"), 0);
+}
+
+TEST_F(CliTest, InputCreateTakesTheDataSource) {
+  const OrgInfo org = CreateOrg(db_);
+  rapidjson::Document mqtt =
+      Json({"input", "create", "--org", org.id, "--name", "M", "--source", "MQTT"});
+  EXPECT_STREQ(mqtt["data_source"].GetString(), "MQTT");
+  rapidjson::Document api =
+      Json({"input", "create", "--org", org.id, "--name", "A", "--source", "API"});
+  EXPECT_STREQ(api["data_source"].GetString(), "API");
+  EXPECT_TRUE(Refused(Run({"input", "create", "--org", org.id, "--name", "F", "--source", "FTP"})));
+  EXPECT_EQ(CountRows(db_, "inputs"), 2);
+}
+
+TEST_F(CliTest, RunningServerAcceptsUploadsToANewInputWithinOneSecond) {
+  const OrgInfo org = CreateOrg(db_);
+  ServerProcess server(db_);
+  const std::string input = CreateInput(db_, org.id);
+  const auto created = std::chrono::steady_clock::now();
+  int status = 0;
+  EXPECT_TRUE(PollUntil(milliseconds(1000),
+                        [&] {
+                          HttpClient client(server.port());
+                          status = client
+                                       .Request("POST", UploadTarget(input), UploadHeaders(org),
+                                                ReferenceSampleBody(input))
+                                       .status;
+                          return status == 201;
+                        }))
+      << "last status " << status << " after "
+      << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - created)
+             .count()
+      << " ms";
+}
+
+// ---- asset --------------------------------------------------------------
+
+TEST_F(CliTest, AssetKeepsTheOrderOfInputsAndAddInputAppends) {
+  const OrgInfo org = CreateOrg(db_);
+  const std::string a = CreateInput(db_, org.id, "API", "a");
+  const std::string b = CreateInput(db_, org.id, "API", "b");
+  const std::string c = CreateInput(db_, org.id, "API", "c");
+  const std::string d = CreateInput(db_, org.id, "MQTT", "d");
+  rapidjson::Document asset = Json(
+      {"asset", "create", "--org", org.id, "--name", "Pump 1", "--inputs", c + "," + a + "," + b});
+  EXPECT_EQ(Keys(asset), (std::set<std::string>{"id", "name", "inputs"}));
+  ASSERT_TRUE(asset["id"].IsInt64());
+  EXPECT_GT(asset["id"].GetInt64(), 0);
+  EXPECT_STREQ(asset["name"].GetString(), "Pump 1");
+  const std::string id = std::to_string(asset["id"].GetInt64());
+  EXPECT_TRUE(
+      JsonEquals(Stringify(asset["inputs"]), "[\"" + c + "\",\"" + a + "\",\"" + b + "\"]"));
+
+  CommandResult added = Run({"asset", "add-input", "--org", org.id, "--asset", id, "--input", d});
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  if (!added.out.empty()) {
+    EXPECT_TRUE(JsonEquals(added.out, R"({"id":)" + id + R"(,"name":"Pump 1","inputs":[")" + c +
+                                          R"(",")" + a + R"(",")" + b + R"(",")" + d + R"("]})"));
+  }
+}
+
+TEST_F(CliTest, AssetCreateTakesAnIdAndWorksWithoutInputs) {
+  const OrgInfo org = CreateOrg(db_);
+  rapidjson::Document asset =
+      Json({"asset", "create", "--org", org.id, "--name", "Room", "--id", "67"});
+  EXPECT_TRUE(asset.HasMember("id") && asset["id"].IsInt64() && asset["id"].GetInt64() == 67);
+  EXPECT_TRUE(asset.HasMember("inputs") && asset["inputs"].IsArray() && asset["inputs"].Empty());
+  EXPECT_TRUE(Refused(Run({"asset", "create", "--org", org.id, "--name", "Dup", "--id", "67"})));
+  EXPECT_TRUE(Refused(Run({"asset", "create", "--org", org.id, "--name", "Zero", "--id", "0"})));
+  EXPECT_TRUE(Refused(Run({"asset", "create", "--org", org.id, "--name", "Neg", "--id=-3"})));
+  EXPECT_EQ(CountRows(db_, "assets"), 1);
+}
+
+TEST_F(CliTest, AssetCommandsRefuseUnknownOrForeignThings) {
+  const OrgInfo org = CreateOrg(db_, "A");
+  const OrgInfo other = CreateOrg(db_, "B");
+  const std::string mine = CreateInput(db_, org.id);
+  const std::string foreign = CreateInput(db_, other.id);
+  rapidjson::Document asset = Json({"asset", "create", "--org", org.id, "--name", "P"});
+  const std::string id = std::to_string(asset["id"].GetInt64());
+
+  EXPECT_TRUE(Refused(Run({"asset", "create", "--org", "nobody", "--name", "X"})));
+  EXPECT_TRUE(Refused(Run(
+      {"asset", "create", "--org", org.id, "--name", "X", "--inputs", mine + ",senmissing000"})));
+  EXPECT_TRUE(
+      Refused(Run({"asset", "create", "--org", org.id, "--name", "X", "--inputs", foreign})));
+  EXPECT_TRUE(
+      Refused(Run({"asset", "add-input", "--org", org.id, "--asset", "999", "--input", mine})));
+  EXPECT_TRUE(Refused(
+      Run({"asset", "add-input", "--org", org.id, "--asset", id, "--input", "senmissing000"})));
+  EXPECT_TRUE(
+      Refused(Run({"asset", "add-input", "--org", org.id, "--asset", id, "--input", foreign})));
+  EXPECT_TRUE(
+      Refused(Run({"asset", "add-input", "--org", other.id, "--asset", id, "--input", foreign})));
+  EXPECT_TRUE(
+      Refused(Run({"asset", "add-input", "--org", "nobody", "--asset", id, "--input", mine})));
+  EXPECT_EQ(CountRows(db_, "assets"), 1);
+  EXPECT_EQ(CountRows(db_, "asset_inputs"), 0);
+}
+
+// ---- --db ---------------------------------------------------------------
+
+TEST_F(CliTest, DbOptionWinsOverTheEnvironment) {
+  const std::string from_env = dir_.path() + "/env.db";
+  const std::string from_flag = dir_.path() + "/flag.db";
+  RunJson({"org", "create", "--db", from_flag, "--name", "A"}, {"DATACOOEE_DB=" + from_env});
+  EXPECT_EQ(CountRows(from_flag, "orgs"), 1);
+  EXPECT_FALSE(std::filesystem::exists(from_env));
+
+  // Without --db the environment is used.
+  RunJson({"org", "create", "--name", "B"}, {"DATACOOEE_DB=sqlite:" + from_env});
+  EXPECT_EQ(CountRows(from_env, "orgs"), 1);
+  EXPECT_EQ(CountRows(from_flag, "orgs"), 1);
+}
+
+TEST_F(CliTest, SqliteUrlAndBarePathNameTheSameFile) {
+  const OrgInfo org = [&] {
+    rapidjson::Document doc = RunJson({"org", "create", "--db", "sqlite:" + db_, "--name", "A"});
+    return OrgInfo{doc["id"].GetString(), "A", doc["api_key"].GetString()};
+  }();
+  rapidjson::Document input =
+      RunJson({"input", "create", "--db", db_, "--org", org.id, "--name", "I"});
+  EXPECT_EQ(CountRows(db_, "inputs"), 1);
+
+  // Relative paths, with and without the scheme, from the working directory.
+  CommandResult relative =
+      RunIn(dir_.path(), {"org", "create", "--db", "sqlite:rel.db", "--name", "R"});
+  EXPECT_EQ(relative.exit_code, 0);
+  rapidjson::Document rel_org = ParseJson(relative.out);
+  ASSERT_FALSE(rel_org.HasParseError());
+  CommandResult rel_input = RunIn(dir_.path(), {"input", "create", "--db", "rel.db", "--org",
+                                                rel_org["id"].GetString(), "--name", "I"});
+  EXPECT_EQ(rel_input.exit_code, 0);
+  EXPECT_EQ(CountRows(dir_.path() + "/rel.db", "inputs"), 1);
+
+  // And the server, given the URL form, serves what the bare path made.
+  ServerProcess server("sqlite:" + db_);
+  HttpClient client(server.port());
+  const std::string input_id = input["id"].GetString();
+  EXPECT_EQ(client
+                .Request("POST", UploadTarget(input_id), UploadHeaders(org),
+                         ReferenceSampleBody(input_id))
+                .status,
+            201);
+}
+
+}  // namespace
+}  // namespace dc::testing
