@@ -131,6 +131,8 @@ std::optional<int> StopWithin(ServerProcess& server, int signal, std::chrono::mi
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override;
+  // Extra `serve` arguments for a fixture that needs other limits.
+  virtual std::vector<std::string> ServerArgs() const { return {}; }
 
   // POSTs `body` to this input's upload URL on a new connection.
   HttpResponse Upload(const std::string& body, const Headers& headers);

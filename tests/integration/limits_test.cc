@@ -1,0 +1,98 @@
+// Transport limits that protect the server from clients that hold on:
+// the connection limit, the idle timeout and the header timeout (docs/operations.md).
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "integration/fixture.h"
+
+namespace dc::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr int kMaxConnections = 4;
+
+class LimitsTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--max-connections",   std::to_string(kMaxConnections),
+            "--idle-timeout-ms",   "400",
+            "--header-timeout-ms", "400"};
+  }
+  HttpResponse UploadOn(HttpClient& client, int second) {
+    return client.Request("POST", UploadTarget(input_), UploadHeaders(org_),
+                          SingleBody(Attributes("1", TimestampAt(second)), input_));
+  }
+};
+
+TEST_F(LimitsTest, ConnectionsBeyondTheLimitGet503AndAreClosed) {
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < kMaxConnections; ++i) {
+    held.push_back(std::make_unique<HttpClient>(server_->port()));
+    ASSERT_EQ(UploadOn(*held.back(), i).status, 201);
+  }
+  HttpClient over(server_->port());
+  HttpResponse refused = over.ReadResponse();
+  EXPECT_TRUE(IsError(refused, 503));
+  EXPECT_EQ(refused.Header("retry-after"), "1");
+  EXPECT_FALSE(refused.keep_alive);
+  EXPECT_TRUE(over.ClosedByPeer());
+
+  // Connections within the limit are still served.
+  EXPECT_EQ(UploadOn(*held[0], 10).status, 201);
+
+  // Once one closes, a new connection is served again.
+  held.pop_back();
+  bool served = false;
+  for (const auto deadline = Clock::now() + milliseconds(3000);
+       !served && Clock::now() < deadline;) {
+    HttpClient next(server_->port());
+    served = UploadOn(next, 11).status == 201;
+    if (!served) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST_F(LimitsTest, IdleConnectionIsClosedAfterTheIdleTimeout) {
+  const auto start = Clock::now();
+  HttpClient silent(server_->port());
+  EXPECT_TRUE(silent.ClosedByPeer(5000));
+  const auto waited = Clock::now() - start;
+  EXPECT_GE(waited, milliseconds(300));
+  EXPECT_LT(waited, milliseconds(3000));
+
+  // A connection that was used is closed the same way once it falls idle.
+  HttpClient used(server_->port());
+  ASSERT_EQ(UploadOn(used, 1).status, 201);
+  EXPECT_TRUE(used.ClosedByPeer(5000));
+}
+
+TEST_F(LimitsTest, HeadTrickledByteByByteIsCutOffAtTheHeaderTimeout) {
+  HttpClient slow(server_->port());
+  const std::string head = "POST " + UploadTarget(input_) +
+                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(200, 'a');
+  const auto start = Clock::now();
+  bool closed = false;
+  try {
+    for (size_t i = 0; i < head.size() && !closed; ++i) {
+      slow.Write(head.substr(i, 1));
+      closed = slow.ClosedByPeer(100);
+    }
+  } catch (const std::exception&) {
+    closed = true;  // the write failed: the server had closed the connection
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(Clock::now() - start, milliseconds(3000));
+
+  // Meanwhile and afterwards, normal clients are served.
+  HttpClient normal(server_->port());
+  EXPECT_EQ(UploadOn(normal, 2).status, 201);
+}
+
+}  // namespace
+}  // namespace dc::testing
