@@ -32,22 +32,14 @@ struct ParamName {
 };
 
 constexpr ParamName kNames[] = {
-    {"input_ids", Param::kInputIds},
-    {"inputs_ids", Param::kInputIds},
-    {"asset_id", Param::kAssetId},
-    {"timeperiod_start", Param::kStart},
-    {"timeperiod-start", Param::kStart},
-    {"timeperiod_finish", Param::kFinish},
-    {"timeperiod-finish", Param::kFinish},
-    {"timeperiod_last", Param::kLast},
-    {"timeperiod-last", Param::kLast},
-    {"limit", Param::kLimit},
-    {"is_add_lat_long", Param::kLatLong},
-    {"is_add_x_axis_data", Param::kXAxis},
-    {"is_add_metadata", Param::kMetadata},
-    {"order_by", Param::kOrderBy},
-    {"sort_by", Param::kSortBy},
-    {"aggregation_func", Param::kAggregation},
+    {"input_ids", Param::kInputIds},       {"inputs_ids", Param::kInputIds},
+    {"asset_id", Param::kAssetId},         {"timeperiod_start", Param::kStart},
+    {"timeperiod-start", Param::kStart},   {"timeperiod_finish", Param::kFinish},
+    {"timeperiod-finish", Param::kFinish}, {"timeperiod_last", Param::kLast},
+    {"timeperiod-last", Param::kLast},     {"limit", Param::kLimit},
+    {"is_add_lat_long", Param::kLatLong},  {"is_add_x_axis_data", Param::kXAxis},
+    {"is_add_metadata", Param::kMetadata}, {"order_by", Param::kOrderBy},
+    {"sort_by", Param::kSortBy},           {"aggregation_func", Param::kAggregation},
     {"interval", Param::kInterval},
 };
 
@@ -60,15 +52,19 @@ std::optional<Param> Lookup(std::string_view name) {
 
 bool Accepted(Param param, FetchShape shape, FetchTarget target) {
   switch (param) {
-    case Param::kAssetId: return target == FetchTarget::kAsset;
+    case Param::kAssetId:
+      return target == FetchTarget::kAsset;
     case Param::kLatLong:
     case Param::kXAxis:
     case Param::kMetadata:
     case Param::kOrderBy:
-    case Param::kSortBy: return shape == FetchShape::kRaw;
+    case Param::kSortBy:
+      return shape == FetchShape::kRaw;
     case Param::kAggregation:
-    case Param::kInterval: return shape == FetchShape::kStatistics;
-    default: return true;
+    case Param::kInterval:
+      return shape == FetchShape::kStatistics;
+    default:
+      return true;
   }
 }
 
@@ -134,9 +130,10 @@ std::optional<int64_t> Duration(std::string_view text) {
   constexpr int64_t kMaxMicros = 10'000LL * 366 * kMicrosPerDay;
   const std::string_view unit = text.substr(underscore + 1);
   int64_t unit_micros = 0;
-  for (auto [singular, micros] :
-       {std::pair<std::string_view, int64_t>{"minute", kMicrosPerMinute},
-        {"hour", kMicrosPerHour}, {"day", kMicrosPerDay}, {"week", 7 * kMicrosPerDay}}) {
+  for (auto [singular, micros] : {std::pair<std::string_view, int64_t>{"minute", kMicrosPerMinute},
+                                  {"hour", kMicrosPerHour},
+                                  {"day", kMicrosPerDay},
+                                  {"week", 7 * kMicrosPerDay}}) {
     if (EqualsIgnoringCase(unit, singular) ||
         (unit.size() == singular.size() + 1 && Lower(unit.back()) == 's' &&
          EqualsIgnoringCase(unit.substr(0, singular.size()), singular))) {
@@ -210,7 +207,8 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
     switch (*param) {
       case Param::kInputIds: {
         auto ids = List(value);
-        if (!ids) return Bad(name, name + " must be comma-separated input ids, got " + Quote(value));
+        if (!ids)
+          return Bad(name, name + " must be comma-separated input ids, got " + Quote(value));
         if (ids->size() > kMaxInputIds) {
           return Bad(name, name + " may name at most " + std::to_string(kMaxInputIds) +
                                " inputs, got " + std::to_string(ids->size()));
@@ -230,8 +228,10 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
         const bool start = *param == Param::kStart;
         auto ts = ParseTimestamp(value, start ? DateOnly::kStartOfDay : DateOnly::kEndOfDay);
         if (!ts) {
-          return Bad(name, name + " must be a UTC time like \"2020-11-02 14:24:38\" or a date "
-                                  "like 2020-11-02, got " + Quote(value));
+          return Bad(name, name +
+                               " must be a UTC time like \"2020-11-02 14:24:38\" or a date "
+                               "like 2020-11-02, got " +
+                               Quote(value));
         }
         (start ? out.window.start : out.window.finish) = *ts;
         break;
@@ -239,8 +239,10 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
       case Param::kLast: {
         auto span = Duration(value);
         if (!span) {
-          return Bad(name, name + " must be N_unit with N a positive integer and unit minutes, "
-                                  "hours, days or weeks (e.g. 5_days), got " + Quote(value));
+          return Bad(name, name +
+                               " must be N_unit with N a positive integer and unit minutes, "
+                               "hours, days or weeks (e.g. 5_days), got " +
+                               Quote(value));
         }
         out.window.start = Timestamp{now.micros - *span};
         out.window.finish = now;
@@ -259,10 +261,11 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
       case Param::kXAxis:
       case Param::kMetadata: {
         auto flag = Flag(value);
-        if (!flag) return Bad(name, name + " must be true or false (or 1 or 0), got " + Quote(value));
+        if (!flag)
+          return Bad(name, name + " must be true or false (or 1 or 0), got " + Quote(value));
         (*param == Param::kLatLong ? out.add_lat_long
-                                   : *param == Param::kXAxis ? out.add_x_axis : out.add_metadata) =
-            *flag;
+         : *param == Param::kXAxis ? out.add_x_axis
+                                   : out.add_metadata) = *flag;
         break;
       }
       case Param::kOrderBy:
@@ -294,8 +297,10 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
             if (EqualsIgnoringCase(fn, AggregateFuncName(f))) found = f;
           }
           if (!found) {
-            return Bad(name, "aggregation_func must be a comma-separated list of min, max, avg, "
-                             "sum, count, first, last; got " + Quote(value));
+            return Bad(name,
+                       "aggregation_func must be a comma-separated list of min, max, avg, "
+                       "sum, count, first, last; got " +
+                           Quote(value));
           }
           functions.push_back(*found);
         }
@@ -305,13 +310,16 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
       case Param::kInterval: {
         auto span = Duration(value);
         if (!span) {
-          return Bad(name, "interval must be N_unit with N a positive integer and unit minutes, "
-                           "hours, days or weeks (e.g. 1_hour), got " + Quote(value));
+          return Bad(name,
+                     "interval must be N_unit with N a positive integer and unit minutes, "
+                     "hours, days or weeks (e.g. 1_hour), got " +
+                         Quote(value));
         }
         out.interval_micros = *span;
         break;
       }
-      case Param::kCount: break;
+      case Param::kCount:
+        break;
     }
   }
 
@@ -323,8 +331,8 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
                                              other + "; give one window form");
   }
   if (out.window.start && out.window.finish && *out.window.start > *out.window.finish) {
-    return Bad(as_spelled(Param::kStart), as_spelled(Param::kStart) + " is after " +
-                                              as_spelled(Param::kFinish));
+    return Bad(as_spelled(Param::kStart),
+               as_spelled(Param::kStart) + " is after " + as_spelled(Param::kFinish));
   }
   if (target == FetchTarget::kInputs && !out.input_ids_given) {
     return Bad("input_ids", "input_ids is required: comma-separated input ids");
