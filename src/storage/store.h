@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 
 #include "common/result.h"
 #include "domain/catalog_types.h"
+#include "domain/fetch_types.h"
 #include "domain/reading.h"
 #include "storage/store_options.h"
 
@@ -26,6 +28,37 @@ struct IngestBatch {
 struct StoredReading {
   int64_t id = 0;
   Reading reading;
+};
+
+// Raw readings of one input: those inside `window`, ordered by `order_by`
+// then timestamp, in `sort` direction, the first `limit` of them.
+struct RawScan {
+  int64_t input_pk = 0;
+  TimeWindow window;
+  int64_t limit = 1000;
+  OrderBy order_by = OrderBy::kTimestamp;
+  SortDirection sort = SortDirection::kDesc;
+  // Whether latitude/longitude, x_axis_value and metadata are wanted; the
+  // backend may skip reading what is not.
+  bool with_lat_long = false;
+  bool with_x_axis = false;
+  bool with_metadata = false;
+};
+
+// Statistics of one input over `window`: without `interval_micros`, exactly
+// one bucket covering the window (count 0 when empty); with it, one bucket
+// per non-empty interval aligned to multiples of the interval since the
+// epoch, in ascending time, at most `max_buckets` of them (the earliest).
+struct StatsScan {
+  int64_t input_pk = 0;
+  TimeWindow window;
+  std::optional<int64_t> interval_micros;
+  int64_t max_buckets = 1000;
+};
+
+struct StatsBucket {
+  Timestamp start;  // the bucket's aligned start; unset without interval
+  Aggregate aggregate;
 };
 
 // Everything the server needs to authenticate and route requests, loaded in
@@ -87,6 +120,16 @@ class Store {
   // per batch, the id of each of its readings, in order.
   virtual Result<std::vector<std::vector<int64_t>>> WriteBatches(
       std::span<const IngestBatch* const> batches) = 0;
+  // Calls `visit` for each reading of `scan`, in order. Stops early and
+  // returns the error if the storage fails. Fast for any window: a bounded
+  // scan of one input's readings, never a sort of all of them. `visit` runs
+  // while the backend holds a read connection: it must not call the store.
+  virtual Status ScanReadings(const RawScan& scan,
+                              const std::function<void(const Reading&)>& visit) = 0;
+  // Statistics answered mostly from per-hour aggregates kept beside the
+  // readings: whole hours never touch raw readings.
+  virtual Result<std::vector<StatsBucket>> Statistics(const StatsScan& scan) = 0;
+
   virtual Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) = 0;
   // Number of readings stored for an input (tests and tools).
   virtual Result<int64_t> CountReadings(int64_t input_pk) = 0;

@@ -21,12 +21,6 @@ struct Migration {
 // Append-only: a released migration is never edited (files in the field were
 // made by it); a change is a new migration. Each script runs in the same
 // transaction as its version update.
-//
-// Next: migration 3 adds the per-input, per-hour aggregates that answer
-// statistics without scanning readings:
-//   hour_stats(input_pk, hour, count, sum, min, max, first_ts, first_value,
-//              last_ts, last_value, PRIMARY KEY (input_pk, hour)) WITHOUT ROWID
-// filled from the existing readings by the migration itself.
 constexpr std::array kMigrations = {
     // 1: the catalog. `meta` holds counters that must change atomically with
     // the rows they describe: catalog_version (bumped by every catalog
@@ -88,6 +82,43 @@ CREATE TABLE readings(
   metadata TEXT,
   PRIMARY KEY (input_pk, ts)
 ) WITHOUT ROWID;
+)sql"},
+
+    // 3: per-input, per-hour aggregates that answer statistics over long
+    // windows without reading every reading (hour_stats.h says how
+    // WriteBatches keeps them in step). `hour` is floor(ts / 1 hour), also
+    // for timestamps before 1970: SQLite's integer division truncates toward
+    // zero, hence the CASE. The table is filled from the readings a version
+    // 2 file already holds; the first and last values are found by key, as
+    // SQLite picks no defined row for a bare column beside several
+    // aggregates.
+    Migration{3, R"sql(
+CREATE TABLE hour_stats(
+  input_pk INTEGER NOT NULL,
+  hour INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  first_ts INTEGER NOT NULL,
+  first_value REAL NOT NULL,
+  last_ts INTEGER NOT NULL,
+  last_value REAL NOT NULL,
+  PRIMARY KEY (input_pk, hour)
+) WITHOUT ROWID;
+INSERT INTO hour_stats(input_pk, hour, count, sum, min, max, first_ts, first_value, last_ts,
+                       last_value)
+SELECT g.input_pk, g.hour, g.n, g.total, g.lo, g.hi,
+       g.first_ts, (SELECT r.value FROM readings AS r
+                    WHERE r.input_pk = g.input_pk AND r.ts = g.first_ts),
+       g.last_ts, (SELECT r.value FROM readings AS r
+                   WHERE r.input_pk = g.input_pk AND r.ts = g.last_ts)
+FROM (SELECT input_pk,
+             CASE WHEN ts >= 0 THEN ts / 3600000000 ELSE (ts + 1) / 3600000000 - 1 END AS hour,
+             count(*) AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi,
+             min(ts) AS first_ts, max(ts) AS last_ts
+      FROM readings
+      GROUP BY 1, 2) AS g;
 )sql"},
 };
 

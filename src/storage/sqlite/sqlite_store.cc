@@ -1,12 +1,14 @@
 // SqliteStore: opening, and the reads that serve the catalog.
 // Catalog mutations are in sqlite_store_catalog.cc, readings in
-// sqlite_store_readings.cc.
+// sqlite_store_readings.cc (writes and lookups), sqlite_store_fetch.cc (raw
+// scans) and sqlite_store_stats.cc (statistics).
 #include "storage/sqlite/sqlite_store.h"
 
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
@@ -28,6 +30,7 @@ constexpr const char* kInsertReadingSql =
 constexpr const char* kUpdateReadingSql =
     "UPDATE readings SET value = ?4, latitude = ?5, longitude = ?6, x_axis_value = ?7, "
     "metadata = ?8 WHERE input_pk = ?1 AND ts = ?2";
+constexpr const char* kCatalogVersionSql = "SELECT value FROM meta WHERE key = 'catalog_version'";
 
 Result<DataSource> ParseStoredDataSource(const std::string& text, const std::string& input_id) {
   if (text == "API") return DataSource::kApi;
@@ -48,7 +51,7 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
   const Connection& c = writer.connection;
   struct ToPrepare {
     Statement* statement;
-    const char* sql;
+    std::string sql;
   };
   const ToPrepare statements[] = {
       {&writer.find_reading_id, kFindReadingIdSql},
@@ -57,6 +60,8 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
       {&writer.input_exists, "SELECT 1 FROM inputs WHERE pk = ?1"},
       {&writer.read_next_reading_id, "SELECT value FROM meta WHERE key = 'next_reading_id'"},
       {&writer.write_next_reading_id, "UPDATE meta SET value = ?1 WHERE key = 'next_reading_id'"},
+      {&writer.upsert_hour_stats, kUpsertHourStatsSql},
+      {&writer.recompute_hour_stats, RecomputeHourStatsSql()},
   };
   for (const ToPrepare& p : statements) {
     Result<Statement> statement = c.Prepare(p.sql, /*persistent=*/true);
@@ -66,37 +71,21 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
   return writer;
 }
 
-Result<SqliteStore::Reader> SqliteStore::OpenReader(const std::string& path,
-                                                    const StoreOptions& options) {
-  Result<Connection> connection = Connection::Open(path, options, ConnectionRole::kReader);
-  if (!connection) return connection.error();
-  Reader reader;
-  reader.connection = std::move(*connection);
-  Result<Statement> version = reader.connection.Prepare(
-      "SELECT value FROM meta WHERE key = 'catalog_version'", /*persistent=*/true);
-  if (!version) return version.error();
-  reader.read_catalog_version = std::move(*version);
-  return reader;
-}
-
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const StoreOptions& options) {
   if (path.empty()) return Status::InvalidArgument("the SQLite database path is empty");
   // The writer first: it creates and migrates the file the reader opens.
   Result<Writer> writer = OpenWriter(path, options);
   if (!writer) return writer.error();
-  Result<Reader> reader = OpenReader(path, options);
-  if (!reader) return reader.error();
+  Result<std::unique_ptr<ReaderPool>> readers = ReaderPool::Open(path, options, kMaxReaders);
+  if (!readers) return readers.error();
 
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   {
     std::lock_guard<std::mutex> lock(store->writer_mu_);
     store->writer_ = std::move(*writer);
   }
-  {
-    std::lock_guard<std::mutex> lock(store->reader_mu_);
-    store->reader_ = std::move(*reader);
-  }
+  store->readers_ = std::move(*readers);
   return store;
 }
 
@@ -109,23 +98,27 @@ Status SqliteStore::ExecOnWriterForTesting(const char* sql) {
 
 Result<Organisation> SqliteStore::FindOrg(std::string_view org_id) {
   return WithReader([&](Reader& reader) -> Result<Organisation> {
-    Result<Statement> find =
-        reader.connection.Prepare("SELECT name, key_salt, key_hash FROM orgs WHERE id = ?1");
-    if (!find) return find.error();
-    find->BindText(1, org_id);
-    Result<bool> row = find->Step("looking up an organisation");
+    Result<Statement*> prepared =
+        reader.Prepared("SELECT name, key_salt, key_hash FROM orgs WHERE id = ?1");
+    if (!prepared) return prepared.error();
+    Statement& find = **prepared;
+    StatementResetter reset(find);
+    find.BindText(1, org_id);
+    Result<bool> row = find.Step("looking up an organisation");
     if (!row) return row.error();
     if (!*row) return Status::NotFound("organisation '" + std::string(org_id) + "' not found");
     return Organisation{.id = std::string(org_id),
-                        .name = find->ColumnText(0),
-                        .key_salt = find->ColumnBlob(1),
-                        .key_hash = find->ColumnBlob(2)};
+                        .name = find.ColumnText(0),
+                        .key_salt = find.ColumnBlob(1),
+                        .key_hash = find.ColumnBlob(2)};
   });
 }
 
 Result<int64_t> SqliteStore::CatalogVersion() {
   return WithReader([](Reader& reader) -> Result<int64_t> {
-    Statement& read = reader.read_catalog_version;
+    Result<Statement*> prepared = reader.Prepared(kCatalogVersionSql);
+    if (!prepared) return prepared.error();
+    Statement& read = **prepared;
     StatementResetter reset(read);
     Result<bool> row = read.Step("reading the catalog version");
     if (!row) return row.error();
@@ -136,14 +129,14 @@ Result<int64_t> SqliteStore::CatalogVersion() {
 
 Result<CatalogData> SqliteStore::LoadCatalog() {
   return WithReader([](Reader& reader) -> Result<CatalogData> {
-    const Connection& c = reader.connection;
+    const Connection& c = reader.connection();
     // One snapshot for all tables, so assets never name inputs that the
     // input list lacks.
     Result<Transaction> snapshot = Transaction::Begin(c.get(), TransactionKind::kRead);
     if (!snapshot) return snapshot.error();
     CatalogData catalog;
 
-    Result<Statement> version = c.Prepare("SELECT value FROM meta WHERE key = 'catalog_version'");
+    Result<Statement> version = c.Prepare(kCatalogVersionSql);
     if (!version) return version.error();
     Result<bool> row = version->Step("reading the catalog version");
     if (!row) return row.error();

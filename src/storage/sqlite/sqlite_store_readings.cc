@@ -1,9 +1,12 @@
 // SqliteStore: readings. WriteBatches is the hot path (group commit of many
 // uploads), so it uses only statements prepared at open and binds every
-// value; nothing is formatted per row.
+// value; nothing is formatted per row. It keeps hour_stats in step in the
+// same transaction: per row only an in-memory update, then one statement per
+// touched hour (hour_stats.h).
 #include <cmath>
 #include <string>
 
+#include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
@@ -80,6 +83,7 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
   }
   const int64_t first_id = next_id;
 
+  HourStatsChanges hour_changes;
   {
     // Reset on every path: drops the pointers into `batches`.
     StatementResetter reset_find(w.find_reading_id);
@@ -110,11 +114,19 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
         write.BindTextOrNull(8, reading.metadata);
         DC_RETURN_IF_ERROR(write.Run("storing a reading"));
         write.Rewind();
-        if (!*found) ++next_id;
+        if (*found) {
+          hour_changes.AddReplaced(batch.input_pk, reading.timestamp);
+        } else {
+          hour_changes.AddNew(batch.input_pk, reading.timestamp, reading.value);
+          ++next_id;
+        }
         ids[b].push_back(id);
       }
     }
   }
+
+  // After every insert, so that a recomputed hour sees all of them.
+  DC_RETURN_IF_ERROR(hour_changes.Apply(w.upsert_hour_stats, w.recompute_hour_stats));
 
   if (next_id != first_id) {
     StatementResetter reset(w.write_next_reading_id);
@@ -127,37 +139,41 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
 
 Result<std::optional<StoredReading>> SqliteStore::FindReading(int64_t input_pk, Timestamp ts) {
   return WithReader([&](Reader& reader) -> Result<std::optional<StoredReading>> {
-    Result<Statement> find = reader.connection.Prepare(
+    Result<Statement*> prepared = reader.Prepared(
         "SELECT id, value, latitude, longitude, x_axis_value, metadata FROM readings "
         "WHERE input_pk = ?1 AND ts = ?2");
-    if (!find) return find.error();
-    find->BindInt64(1, input_pk);
-    find->BindInt64(2, ts.micros);
-    Result<bool> row = find->Step("looking up a reading");
+    if (!prepared) return prepared.error();
+    Statement& find = **prepared;
+    StatementResetter reset(find);
+    find.BindInt64(1, input_pk);
+    find.BindInt64(2, ts.micros);
+    Result<bool> row = find.Step("looking up a reading");
     if (!row) return row.error();
     if (!*row) return std::optional<StoredReading>();
     StoredReading stored;
-    stored.id = find->ColumnInt64(0);
+    stored.id = find.ColumnInt64(0);
     stored.reading.timestamp = ts;
-    stored.reading.value = find->ColumnDouble(1);
-    stored.reading.latitude = find->ColumnOptionalDouble(2);
-    stored.reading.longitude = find->ColumnOptionalDouble(3);
-    stored.reading.x_axis_value = find->ColumnText(4);
-    stored.reading.metadata = find->ColumnText(5);
+    stored.reading.value = find.ColumnDouble(1);
+    stored.reading.latitude = find.ColumnOptionalDouble(2);
+    stored.reading.longitude = find.ColumnOptionalDouble(3);
+    stored.reading.x_axis_value = find.ColumnText(4);
+    stored.reading.metadata = find.ColumnText(5);
     return std::optional<StoredReading>(std::move(stored));
   });
 }
 
 Result<int64_t> SqliteStore::CountReadings(int64_t input_pk) {
   return WithReader([&](Reader& reader) -> Result<int64_t> {
-    Result<Statement> count =
-        reader.connection.Prepare("SELECT count(*) FROM readings WHERE input_pk = ?1");
-    if (!count) return count.error();
-    count->BindInt64(1, input_pk);
-    Result<bool> row = count->Step("counting readings");
+    Result<Statement*> prepared =
+        reader.Prepared("SELECT count(*) FROM readings WHERE input_pk = ?1");
+    if (!prepared) return prepared.error();
+    Statement& count = **prepared;
+    StatementResetter reset(count);
+    count.BindInt64(1, input_pk);
+    Result<bool> row = count.Step("counting readings");
     if (!row) return row.error();
     if (!*row) return Status::Internal("count(*) returned no row");
-    return count->ColumnInt64(0);
+    return count.ColumnInt64(0);
   });
 }
 
