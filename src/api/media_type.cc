@@ -35,8 +35,8 @@ Status CheckUploadMediaType(std::optional<std::string_view> content_type) {
       EqualsIgnoringCase(essence, "application/json")) {
     return Status::Ok();
   }
-  return Status::UnsupportedMediaType("Content-Type must be " + std::string(kAccepted) +
-                                      ", got '" + std::string(content_type->substr(0, 100)) + "'");
+  return Status::UnsupportedMediaType("Content-Type must be " + std::string(kAccepted) + ", got '" +
+                                      std::string(content_type->substr(0, 100)) + "'");
 }
 
 }  // namespace dc::api

@@ -7,8 +7,7 @@
 namespace dc::api {
 namespace {
 
-std::optional<std::string_view> EitherHeader(const http::RequestHead& head,
-                                             std::string_view dashed,
+std::optional<std::string_view> EitherHeader(const http::RequestHead& head, std::string_view dashed,
                                              std::string_view underscored) {
   if (auto value = head.Header(dashed)) return value;
   return head.Header(underscored);

@@ -1,13 +1,37 @@
 #include "api/routes.h"
 
+#include <string>
+
+#include "api/fetch_endpoint.h"
 #include "api/upload_endpoint.h"
 
 namespace dc::api {
 
-http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer) {
+http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Store& store,
+                         ThreadPool& reads) {
   http::Router router;
   router.Add(http::Method::kPost, "/api/external/v1/inputs/{input_pk}/inputdata",
              MakeUploadEndpoint(catalog, writer));
+
+  // Each behaviour has two names: the `latest` one differs only in the
+  // window form the reference shows, and SPEC.md lets both take either.
+  struct FetchRoute {
+    const char* name;
+    FetchShape shape;
+    FetchTarget target;
+  };
+  constexpr FetchRoute kFetchRoutes[] = {
+      {"inputdata_by_inputs", FetchShape::kRaw, FetchTarget::kInputs},
+      {"statistics_inputdata_by_inputs", FetchShape::kStatistics, FetchTarget::kInputs},
+      {"inputdata_by_asset", FetchShape::kRaw, FetchTarget::kAsset},
+      {"statistics_inputdata_by_asset", FetchShape::kStatistics, FetchTarget::kAsset},
+  };
+  for (const FetchRoute& route : kFetchRoutes) {
+    for (const char* prefix : {"get_", "get_latest_"}) {
+      router.Add(http::Method::kGet, std::string("/api/external/v1/") + prefix + route.name,
+                 MakeFetchEndpoint(route.shape, route.target, catalog, store, reads));
+    }
+  }
   return router;
 }
 

@@ -6,6 +6,7 @@
 
 #include "api/routes.h"
 #include "catalog/catalog_cache.h"
+#include "common/thread_pool.h"
 #include "http/server.h"
 #include "storage/store.h"
 
@@ -15,6 +16,8 @@ namespace {
 // How often the server looks for catalog changes made by the CLI: SPEC.md
 // promises they are seen within a second.
 constexpr std::chrono::milliseconds kCatalogPoll{250};
+// Threads answering fetches; as many as the store's reader connections.
+constexpr unsigned kReadThreads = 4;
 
 }  // namespace
 
@@ -34,7 +37,9 @@ int Serve(const ServeArgs& args) {
     return 1;
   }
   IngestWriter writer(**store, args.ingest);
-  http::HttpServer server(api::BuildRouter(**catalog, writer), args.http);
+  // Storage reads block; they run here, never on the I/O threads.
+  ThreadPool reads(kReadThreads);
+  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads), args.http);
   auto port = server.Listen();
   if (!port) {
     spdlog::error("{}", port.error().detail());

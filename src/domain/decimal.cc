@@ -7,30 +7,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "common/quote.h"
+
 namespace dc {
 namespace {
-
-// Quotes client input for an error detail. Bytes outside printable ASCII are
-// escaped so the detail stays valid UTF-8 whatever the client sent, and long
-// input is cut so an error cannot echo a megabyte back.
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxQuoted = 64;
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  if (text.size() > kMaxQuoted) out += "...";
-  out += "'";
-  return out;
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -67,7 +47,7 @@ Result<double> ParseDecimal(std::string_view text) {
   if (!IsJsonNumber(text)) {
     return Status::InvalidArgument(
         "expected a decimal number (JSON number syntax, like 12.5, -3e2 or +7), got " +
-        Quote(text));
+        QuoteForDetail(text));
   }
   // from_chars does not take a leading '+'.
   std::string_view digits = text;
@@ -86,14 +66,14 @@ Result<double> ParseDecimal(std::string_view text) {
     char* end = nullptr;
     value = std::strtod(copy.c_str(), &end);
     if (end != copy.c_str() + copy.size()) {
-      return Status::Internal("strtod could not read " + Quote(text) +
+      return Status::Internal("strtod could not read " + QuoteForDetail(text) +
                               "; is the process out of the C locale?");
     }
   } else if (ec != std::errc() || ptr != digits.data() + digits.size()) {
-    return Status::Internal("from_chars could not read " + Quote(text));
+    return Status::Internal("from_chars could not read " + QuoteForDetail(text));
   }
   if (!std::isfinite(value)) {
-    return Status::InvalidArgument("number " + Quote(text) +
+    return Status::InvalidArgument("number " + QuoteForDetail(text) +
                                    " overflows a double (magnitude must stay below 1.8e308)");
   }
   return value;

@@ -4,13 +4,20 @@ namespace dc {
 
 std::string_view AggregateFuncName(AggregateFunc func) {
   switch (func) {
-    case AggregateFunc::kMin: return "min";
-    case AggregateFunc::kMax: return "max";
-    case AggregateFunc::kAvg: return "avg";
-    case AggregateFunc::kSum: return "sum";
-    case AggregateFunc::kCount: return "count";
-    case AggregateFunc::kFirst: return "first";
-    case AggregateFunc::kLast: return "last";
+    case AggregateFunc::kMin:
+      return "min";
+    case AggregateFunc::kMax:
+      return "max";
+    case AggregateFunc::kAvg:
+      return "avg";
+    case AggregateFunc::kSum:
+      return "sum";
+    case AggregateFunc::kCount:
+      return "count";
+    case AggregateFunc::kFirst:
+      return "first";
+    case AggregateFunc::kLast:
+      return "last";
   }
   return "min";
 }

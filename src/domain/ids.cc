@@ -5,50 +5,13 @@
 #include <optional>
 #include <string_view>
 
+#include "common/utf8.h"
+
 namespace dc {
 namespace {
 
 bool IsAsciiAlnum(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-// Decodes the UTF-8 sequence starting at text[i] into `cp` and advances `i`
-// past it. Returns false for anything RFC 3629 forbids: stray continuation
-// bytes, truncated sequences, overlong forms, surrogates and code points
-// above U+10FFFF. Names end up in JSON responses, so they must be valid.
-bool DecodeUtf8(std::string_view text, size_t& i, char32_t& cp) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80) {
-    cp = lead;
-    ++i;
-    return true;
-  }
-  size_t length = 0;
-  char32_t min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {  // 0xC0 and 0xC1 only start overlong forms
-    length = 2;
-    cp = lead & 0x1F;
-    min = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    cp = lead & 0x0F;
-    min = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    cp = lead & 0x07;
-    min = 0x10000;
-  } else {
-    return false;
-  }
-  if (text.size() - i < length) return false;
-  for (size_t k = 1; k < length; ++k) {
-    const auto c = static_cast<unsigned char>(text[i + k]);
-    if ((c & 0xC0) != 0x80) return false;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-  i += length;
-  return true;
 }
 
 bool IsControl(char32_t cp) { return cp <= 0x1F || cp == 0x7F; }

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/quote.h"
+
 namespace dc {
 namespace {
 
@@ -56,31 +58,9 @@ constexpr std::string_view kAcceptedForm =
     "ISO 8601 like 2020-10-13T14:02:39.489Z (date, 'T' or a space, hh:mm:ss, an optional "
     "fraction, then 'Z', '+hh:mm', '-hh:mm' or no zone for UTC)";
 
-// Quotes client input for an error detail. Bytes outside printable ASCII are
-// escaped so the detail stays valid UTF-8 whatever the client sent, and long
-// input is cut so an error cannot echo a megabyte back.
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxQuoted = 64;
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  if (text.size() > kMaxQuoted) out += "...";
-  out += "'";
-  return out;
-}
-
 Status BadForm(std::string_view text) {
   return Status::InvalidArgument("timestamp must be " + std::string(kAcceptedForm) + ", got " +
-                                 Quote(text));
+                                 QuoteForDetail(text));
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -114,7 +94,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, DateOnly date_only) {
     return BadForm(text);
   }
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
-    return Status::InvalidArgument("timestamp " + Quote(text) +
+    return Status::InvalidArgument("timestamp " + QuoteForDetail(text) +
                                    " is not a calendar date (year 0001-9999, month 01-12, a "
                                    "day that the month has)");
   }
@@ -130,7 +110,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, DateOnly date_only) {
         return Status::InvalidArgument(
             "timestamp requires a time of day after the date, like 2020-10-13T14:02:39.489Z, "
             "got " +
-            Quote(text));
+            QuoteForDetail(text));
     }
   }
 
@@ -173,7 +153,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, DateOnly date_only) {
         return BadForm(text);
       }
       if (zone_hour > 23 || zone_minute > 59) {
-        return Status::InvalidArgument("timestamp " + Quote(text) +
+        return Status::InvalidArgument("timestamp " + QuoteForDetail(text) +
                                        " has a zone offset out of range (+hh:mm or -hh:mm with "
                                        "hh 00-23 and mm 00-59)");
       }
@@ -187,7 +167,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, DateOnly date_only) {
   if (pos != text.size()) return BadForm(text);
 
   if (hour > 23 || minute > 59 || second > 59) {
-    return Status::InvalidArgument("timestamp " + Quote(text) +
+    return Status::InvalidArgument("timestamp " + QuoteForDetail(text) +
                                    " has a time of day out of range (hh 00-23, mm 00-59, "
                                    "ss 00-59; leap seconds are not accepted)");
   }
@@ -195,7 +175,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, DateOnly date_only) {
   const int64_t micros = days * kMicrosPerDay + hour * kMicrosPerHour + minute * kMicrosPerMinute +
                          second * kMicrosPerSecond + fraction - offset_micros;
   if (micros < kMinMicros || micros > kMaxMicros) {
-    return Status::InvalidArgument("timestamp " + Quote(text) +
+    return Status::InvalidArgument("timestamp " + QuoteForDetail(text) +
                                    " is outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z "
                                    "once its zone offset is applied");
   }

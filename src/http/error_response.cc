@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "common/utf8.h"
 #include "http/response.h"
 
 namespace dc::http {
@@ -21,13 +22,16 @@ Response ErrorResponse(const Status& status) {
   writer.String(code_text.data(), code_text.size());
   writer.Key("title");
   writer.String(title.data(), title.size());
+  // Details and sources may echo client bytes; JSON must be valid UTF-8.
+  const std::string detail = ToValidUtf8(status.detail());
   writer.Key("detail");
-  writer.String(status.detail().data(), status.detail().size());
+  writer.String(detail.data(), detail.size());
   if (status.source_kind() != Status::SourceKind::kNone) {
     writer.Key("source");
     writer.StartObject();
     writer.Key(status.source_kind() == Status::SourceKind::kPointer ? "pointer" : "parameter");
-    writer.String(status.source().data(), status.source().size());
+    const std::string source = ToValidUtf8(status.source());
+    writer.String(source.data(), source.size());
     writer.EndObject();
   }
   writer.EndObject();

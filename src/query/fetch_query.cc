@@ -1,8 +1,10 @@
 #include "query/fetch_query.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
+#include "common/quote.h"
 #include "query/query_string.h"
 
 namespace dc {
@@ -79,14 +81,6 @@ std::string AcceptedList(FetchShape shape, FetchTarget target) {
     list += entry.name;
   }
   return list;
-}
-
-std::string Quote(std::string_view text) {
-  constexpr size_t kMax = 64;
-  std::string out = "'";
-  out += text.substr(0, kMax);
-  if (text.size() > kMax) out += "...";
-  return out + "'";
 }
 
 Status Bad(const std::string& name, std::string detail) {
@@ -186,16 +180,17 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
   for (const QueryParam& p : *params) {
     const std::optional<Param> param = Lookup(p.name);
     if (!param) {
-      return Bad(p.name, "unknown parameter " + Quote(p.name) + "; this endpoint accepts " +
-                             AcceptedList(shape, target));
+      return Bad(p.name, "unknown parameter " + QuoteForDetail(p.name) +
+                             "; this endpoint accepts " + AcceptedList(shape, target));
     }
     if (!Accepted(*param, shape, target)) {
-      return Bad(p.name, "parameter " + Quote(p.name) + " is not accepted by this endpoint; it " +
-                             "accepts " + AcceptedList(shape, target));
+      return Bad(p.name, "parameter " + QuoteForDetail(p.name) +
+                             " is not accepted by this endpoint; it " + "accepts " +
+                             AcceptedList(shape, target));
     }
     const size_t index = static_cast<size_t>(*param);
     if (seen[index]) {
-      return Bad(p.name, "parameter " + Quote(p.name) + " is given more than once" +
+      return Bad(p.name, "parameter " + QuoteForDetail(p.name) + " is given more than once" +
                              (spelled[index] != p.name ? " (also as " + spelled[index] + ")" : ""));
     }
     seen[index] = true;
@@ -208,18 +203,21 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
       case Param::kInputIds: {
         auto ids = List(value);
         if (!ids)
-          return Bad(name, name + " must be comma-separated input ids, got " + Quote(value));
+          return Bad(name,
+                     name + " must be comma-separated input ids, got " + QuoteForDetail(value));
         if (ids->size() > kMaxInputIds) {
           return Bad(name, name + " may name at most " + std::to_string(kMaxInputIds) +
                                " inputs, got " + std::to_string(ids->size()));
         }
         out.input_ids = std::move(*ids);
         out.input_ids_given = true;
+        out.input_ids_parameter = name;
         break;
       }
       case Param::kAssetId: {
         auto id = PositiveInteger(value, std::numeric_limits<int64_t>::max());
-        if (!id) return Bad(name, name + " must be a positive integer, got " + Quote(value));
+        if (!id)
+          return Bad(name, name + " must be a positive integer, got " + QuoteForDetail(value));
         out.asset_id = *id;
         break;
       }
@@ -231,7 +229,7 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
           return Bad(name, name +
                                " must be a UTC time like \"2020-11-02 14:24:38\" or a date "
                                "like 2020-11-02, got " +
-                               Quote(value));
+                               QuoteForDetail(value));
         }
         (start ? out.window.start : out.window.finish) = *ts;
         break;
@@ -242,7 +240,7 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
           return Bad(name, name +
                                " must be N_unit with N a positive integer and unit minutes, "
                                "hours, days or weeks (e.g. 5_days), got " +
-                               Quote(value));
+                               QuoteForDetail(value));
         }
         out.window.start = Timestamp{now.micros - *span};
         out.window.finish = now;
@@ -252,7 +250,7 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
         auto limit = PositiveInteger(value, kMaxFetchLimit);
         if (!limit) {
           return Bad(name, "limit must be a positive integer up to " +
-                               std::to_string(kMaxFetchLimit) + ", got " + Quote(value));
+                               std::to_string(kMaxFetchLimit) + ", got " + QuoteForDetail(value));
         }
         out.limit = *limit;
         break;
@@ -262,7 +260,8 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
       case Param::kMetadata: {
         auto flag = Flag(value);
         if (!flag)
-          return Bad(name, name + " must be true or false (or 1 or 0), got " + Quote(value));
+          return Bad(name,
+                     name + " must be true or false (or 1 or 0), got " + QuoteForDetail(value));
         (*param == Param::kLatLong ? out.add_lat_long
          : *param == Param::kXAxis ? out.add_x_axis
                                    : out.add_metadata) = *flag;
@@ -274,7 +273,8 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
         } else if (EqualsIgnoringCase(value, "value")) {
           out.order_by = OrderBy::kValue;
         } else {
-          return Bad(name, "order_by must be timestamp, date or value, got " + Quote(value));
+          return Bad(name,
+                     "order_by must be timestamp, date or value, got " + QuoteForDetail(value));
         }
         break;
       case Param::kSortBy:
@@ -283,7 +283,7 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
         } else if (EqualsIgnoringCase(value, "desc")) {
           out.sort = SortDirection::kDesc;
         } else {
-          return Bad(name, "sort_by must be asc or desc, got " + Quote(value));
+          return Bad(name, "sort_by must be asc or desc, got " + QuoteForDetail(value));
         }
         break;
       case Param::kAggregation: {
@@ -300,9 +300,12 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
             return Bad(name,
                        "aggregation_func must be a comma-separated list of min, max, avg, "
                        "sum, count, first, last; got " +
-                           Quote(value));
+                           QuoteForDetail(value));
           }
-          functions.push_back(*found);
+          // "max,MAX" names one function: answer it once.
+          if (std::find(functions.begin(), functions.end(), *found) == functions.end()) {
+            functions.push_back(*found);
+          }
         }
         out.functions = std::move(functions);
         break;
@@ -313,7 +316,7 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
           return Bad(name,
                      "interval must be N_unit with N a positive integer and unit minutes, "
                      "hours, days or weeks (e.g. 1_hour), got " +
-                         Quote(value));
+                         QuoteForDetail(value));
         }
         out.interval_micros = *span;
         break;

@@ -31,6 +31,9 @@ struct FetchQuery {
   // kAsset an optional filter (`input_ids_given` tells whether it was sent).
   std::vector<std::string> input_ids;
   bool input_ids_given = false;
+  // How the client spelled it (`input_ids` or `inputs_ids`), to name it in
+  // a later 404.
+  std::string input_ids_parameter = "input_ids";
   int64_t asset_id = 0;  // kAsset only; positive
   TimeWindow window;     // both ends inclusive; absent end = unbounded
   int64_t limit = kDefaultFetchLimit;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "common/quote.h"
 #include "domain/decimal.h"
 #include "domain/timestamp.h"
 
@@ -18,15 +19,6 @@ using simdjson::dom::object;
 constexpr std::string_view kAttributeNames =
     "value, timestamp, latitude, longitude, x_axis_value, metadata";
 
-std::string Quote(std::string_view text) {
-  constexpr size_t kMax = 64;
-  std::string out = "'";
-  out += text.substr(0, kMax);
-  if (text.size() > kMax) out += "...";
-  out += "'";
-  return out;
-}
-
 Status Bad(const std::string& pointer, std::string detail) {
   return Status::InvalidArgument(std::move(detail)).WithPointer(pointer);
 }
@@ -38,7 +30,8 @@ class SeenMembers {
  public:
   Status Add(std::string_view key, const std::string& pointer) {
     for (std::string_view seen : seen_) {
-      if (seen == key) return Bad(pointer, "member " + Quote(key) + " appears more than once");
+      if (seen == key)
+        return Bad(pointer, "member " + QuoteForDetail(key) + " appears more than once");
     }
     seen_.push_back(key);
     return Status::Ok();
@@ -55,7 +48,8 @@ Result<double> NumberOrDecimalString(element value, const std::string& pointer,
   if (value.is_string()) {
     auto parsed = ParseDecimal(value.get_string().value_unsafe());
     if (!parsed) {
-      return Bad(pointer, std::string(name) + " must be a decimal number: " + parsed.error().detail());
+      return Bad(pointer,
+                 std::string(name) + " must be a decimal number: " + parsed.error().detail());
     }
     return *parsed;
   }
@@ -68,8 +62,8 @@ Result<std::optional<double>> Coordinate(element value, const std::string& point
   auto number = NumberOrDecimalString(value, pointer, name);
   if (!number) return number.error();
   if (!(*number >= -bound && *number <= bound)) {
-    return Bad(pointer, std::string(name) + " must be between " + FormatShortest(-bound) +
-                            " and " + FormatShortest(bound) + ", got " + FormatShortest(*number));
+    return Bad(pointer, std::string(name) + " must be between " + FormatShortest(-bound) + " and " +
+                            FormatShortest(bound) + ", got " + FormatShortest(*number));
   }
   return std::optional<double>(*number);
 }
@@ -114,8 +108,8 @@ Status ParseAttributes(element value, const std::string& pointer, Reading* readi
       }
       reading->x_axis_value = simdjson::minify(field.value);
       if (reading->x_axis_value.size() > kMaxXAxisValueBytes) {
-        return Bad(at, "x_axis_value is longer than " + std::to_string(kMaxXAxisValueBytes) +
-                           " bytes");
+        return Bad(at,
+                   "x_axis_value is longer than " + std::to_string(kMaxXAxisValueBytes) + " bytes");
       }
     } else if (field.key == "metadata") {
       if (field.value.is_null()) continue;
@@ -126,8 +120,8 @@ Status ParseAttributes(element value, const std::string& pointer, Reading* readi
                            " bytes as minified JSON");
       }
     } else {
-      return Bad(at, "unknown attribute " + Quote(field.key) + "; accepted: " +
-                         std::string(kAttributeNames));
+      return Bad(at, "unknown attribute " + QuoteForDetail(field.key) +
+                         "; accepted: " + std::string(kAttributeNames));
     }
   }
   if (!has_value) return Bad(pointer + "/value", "value is required");
@@ -146,7 +140,7 @@ Status ParseRelationships(element value, const std::string& pointer, std::string
     const std::string at = pointer + "/" + std::string(field.key);
     DC_RETURN_IF_ERROR(seen.Add(field.key, at));
     if (field.key != "sensor") {
-      return Bad(at, "unknown relationship " + Quote(field.key) + "; accepted: sensor");
+      return Bad(at, "unknown relationship " + QuoteForDetail(field.key) + "; accepted: sensor");
     }
     object sensor;
     if (field.value.get_object().get(sensor) != simdjson::SUCCESS) {
@@ -154,8 +148,9 @@ Status ParseRelationships(element value, const std::string& pointer, std::string
     }
     element data;
     if (sensor["data"].get(data) != simdjson::SUCCESS || !data.is_object()) {
-      return Bad(at + "/data", "relationships.sensor.data must be {\"type\": \"Sensor\", \"id\": \"" +
-                                   std::string(input_id) + "\"}");
+      return Bad(at + "/data",
+                 "relationships.sensor.data must be {\"type\": \"Sensor\", \"id\": \"" +
+                     std::string(input_id) + "\"}");
     }
     std::string_view type, id;
     if (data["type"].get_string().get(type) != simdjson::SUCCESS || type != "Sensor") {
@@ -184,7 +179,7 @@ Status ParseResource(element value, const std::string& pointer, std::string_view
     return Bad(pointer + "/type", "type must be the string \"SensorData\"");
   }
   if (type_name != "SensorData") {
-    return Status::Conflict("type must be \"SensorData\", got " + Quote(type_name))
+    return Status::Conflict("type must be \"SensorData\", got " + QuoteForDetail(type_name))
         .WithPointer(pointer + "/type");
   }
   SeenMembers seen;
@@ -195,8 +190,9 @@ Status ParseResource(element value, const std::string& pointer, std::string_view
     if (field.key == "type" || field.key == "links" || field.key == "meta") continue;
     if (field.key == "id") {
       std::string_view id;
-      const bool null_like = field.value.is_null() ||
-                             (field.value.get_string().get(id) == simdjson::SUCCESS && id == "null");
+      const bool null_like =
+          field.value.is_null() ||
+          (field.value.get_string().get(id) == simdjson::SUCCESS && id == "null");
       if (!null_like) {
         return Bad(at, "id must be absent, null or \"null\": the server assigns reading ids");
       }
@@ -206,7 +202,7 @@ Status ParseResource(element value, const std::string& pointer, std::string_view
     } else if (field.key == "relationships") {
       DC_RETURN_IF_ERROR(ParseRelationships(field.value, at, input_id));
     } else {
-      return Bad(at, "unknown member " + Quote(field.key) +
+      return Bad(at, "unknown member " + QuoteForDetail(field.key) +
                          "; accepted: type, id, attributes, relationships");
     }
   }
@@ -221,8 +217,8 @@ Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input
   thread_local simdjson::dom::parser parser;
   element root;
   if (auto error = parser.parse(body.data(), body.size()).get(root); error) {
-    return Bad("", std::string("request body is not valid JSON: ") +
-                       simdjson::error_message(error));
+    return Bad("",
+               std::string("request body is not valid JSON: ") + simdjson::error_message(error));
   }
   object document;
   if (root.get_object().get(document) != simdjson::SUCCESS) {
@@ -263,8 +259,8 @@ Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input
   upload.readings.resize(count);
   size_t index = 0;
   for (element item : elements) {
-    DC_RETURN_IF_ERROR(ParseResource(item, "/data/" + std::to_string(index), input_id,
-                                     &upload.readings[index]));
+    DC_RETURN_IF_ERROR(
+        ParseResource(item, "/data/" + std::to_string(index), input_id, &upload.readings[index]));
     ++index;
   }
   return upload;

@@ -92,3 +92,17 @@ TEST(ErrorResponse, HasSpecShape) {
 
 }  // namespace
 }  // namespace dc::http
+
+namespace dc::http {
+namespace {
+
+TEST(ErrorResponse, ClientBytesThatAreNotUtf8AreReplaced) {
+  const Response response = ErrorResponse(
+      Status::InvalidArgument("unknown parameter 'a\xff'").WithParameter("a\xff\xc3\xa9"));
+  EXPECT_EQ(response.body,
+            "{\"errors\":[{\"status\":\"400\",\"title\":\"Bad Request\",\"detail\":\"unknown "
+            "parameter 'a\xEF\xBF\xBD'\",\"source\":{\"parameter\":\"a\xEF\xBF\xBD\xC3\xA9\"}}]}");
+}
+
+}  // namespace
+}  // namespace dc::http

@@ -1,12 +1,20 @@
 #include "integration/fixture.h"
 
+#include <fcntl.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ctime>
 #include <future>
+#include <map>
 #include <thread>
 
 namespace dc::testing {
@@ -110,9 +118,10 @@ rapidjson::Document ParseJson(std::string_view text) {
   return doc;
 }
 
-rapidjson::Document RunJson(const std::vector<std::string>& args,
-                            const std::vector<std::string>& env) {
-  const CommandResult result = RunDatacooee(args, env);
+namespace {
+
+// What `datacooee ARGS...` printed, checked as RunJson promises.
+rapidjson::Document JsonResult(const std::vector<std::string>& args, const CommandResult& result) {
   rapidjson::Document doc;
   doc.SetObject();
   std::string command;
@@ -133,6 +142,91 @@ rapidjson::Document RunJson(const std::vector<std::string>& args,
     return doc;
   }
   return parsed;
+}
+
+std::string ReadToEnd(int fd) {
+  std::string out;
+  char buffer[4096];
+  while (true) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      out.append(buffer, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+rapidjson::Document RunJson(const std::vector<std::string>& args,
+                            const std::vector<std::string>& env) {
+  return JsonResult(args, RunDatacooee(args, env));
+}
+
+std::vector<rapidjson::Document> RunJsonAll(const std::vector<std::vector<std::string>>& commands) {
+  struct Child {
+    pid_t pid = -1;
+    int out = -1;
+    int err = -1;
+  };
+  // The environment, less DATACOOEE_DB (as RunDatacooee).
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("DATACOOEE_DB=", 0) != 0) env.push_back(*e);
+  }
+  env.push_back(nullptr);
+  // posix_spawn from this one thread, pipes closed on exec: each child
+  // holds only its own pipes.
+  std::vector<Child> children;
+  for (const std::vector<std::string>& args : commands) {
+    std::vector<std::string> full = {DatacooeeBinary()};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int out[2], err[2];
+    Child child;
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+      ADD_FAILURE() << "pipe2 failed";
+      children.push_back(child);
+      continue;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), env.data()) != 0) {
+      ADD_FAILURE() << "cannot start " << argv[0];
+      child.pid = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    close(err[1]);
+    child.out = out[0];
+    child.err = err[0];
+    children.push_back(child);
+  }
+  std::vector<rapidjson::Document> docs;
+  for (size_t i = 0; i < children.size(); ++i) {
+    const Child& child = children[i];
+    CommandResult result;
+    if (child.out >= 0) {
+      // The outputs are a line or two: no pipe fills while another is read.
+      result.out = ReadToEnd(child.out);
+      result.err = ReadToEnd(child.err);
+      close(child.out);
+      close(child.err);
+    }
+    if (child.pid > 0) {
+      int status = 0;
+      waitpid(child.pid, &status, 0);
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    docs.push_back(JsonResult(commands[i], result));
+  }
+  return docs;
 }
 
 OrgInfo CreateOrg(const std::string& db, const std::string& name) {
@@ -233,13 +327,18 @@ std::string Chunked(std::string_view body, size_t chunk) {
   return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult IsError(const HttpResponse& response, int status,
-                                   std::optional<std::string> pointer) {
+namespace {
+
+// IsError and IsParameterError: the SPEC.md error body with `source` =
+// {KIND: VALUE} when `source` is given, and no source otherwise.
+::testing::AssertionResult CheckError(const HttpResponse& response, int status,
+                                      const std::optional<std::string>& kind,
+                                      const std::optional<std::string>& value) {
   auto fail = [&]() {
     return ::testing::AssertionFailure()
            << "HTTP " << response.status << " " << response.Header("content-type") << " "
            << response.body << "\n  wanted HTTP " << status
-           << (pointer ? " with pointer '" + *pointer + "'" : std::string(" without source"))
+           << (kind ? " with " + *kind + " '" + *value + "'" : std::string(" without source"))
            << ": ";
   };
   if (response.status != status) return fail() << "status differs";
@@ -252,7 +351,7 @@ std::string Chunked(std::string_view body, size_t chunk) {
     return fail() << "body is not {\"errors\":[{...}]}";
   }
   const rapidjson::Value& error = doc["errors"][0];
-  if (error.MemberCount() != (pointer ? 4u : 3u)) return fail() << "wrong number of members";
+  if (error.MemberCount() != (kind ? 4u : 3u)) return fail() << "wrong number of members";
   if (!error.HasMember("status") || !error["status"].IsString() ||
       error["status"].GetString() != std::to_string(status)) {
     return fail() << "errors[0].status differs";
@@ -265,15 +364,29 @@ std::string Chunked(std::string_view body, size_t chunk) {
       error["detail"].GetStringLength() == 0) {
     return fail() << "errors[0].detail missing or empty";
   }
-  if (pointer) {
+  if (kind) {
+    const char* key = kind->c_str();
     if (!error.HasMember("source") || !error["source"].IsObject() ||
-        error["source"].MemberCount() != 1 || !error["source"].HasMember("pointer") ||
-        !error["source"]["pointer"].IsString() ||
-        error["source"]["pointer"].GetString() != *pointer) {
-      return fail() << "errors[0].source is not {\"pointer\":\"" << *pointer << "\"}";
+        error["source"].MemberCount() != 1 || !error["source"].HasMember(key) ||
+        !error["source"][key].IsString() || error["source"][key].GetString() != *value) {
+      return fail() << "errors[0].source is not {\"" << *kind << "\":\"" << *value << "\"}";
     }
   }
   return ::testing::AssertionSuccess();
+}
+
+}  // namespace
+
+::testing::AssertionResult IsError(const HttpResponse& response, int status,
+                                   std::optional<std::string> pointer) {
+  return CheckError(response, status,
+                    pointer ? std::optional<std::string>("pointer") : std::nullopt, pointer);
+}
+
+::testing::AssertionResult IsParameterError(const HttpResponse& response, int status,
+                                            std::optional<std::string> parameter) {
+  return CheckError(response, status,
+                    parameter ? std::optional<std::string>("parameter") : std::nullopt, parameter);
 }
 
 std::string ErrorDetail(const HttpResponse& response) {
@@ -380,6 +493,618 @@ void ServerTest::SetUp() {
 HttpResponse ServerTest::Upload(const std::string& body, const Headers& headers) {
   HttpClient client(server_->port());
   return client.Request("POST", UploadTarget(input_), headers, body);
+}
+
+// ---- Fetch ----------------------------------------------------------------
+
+namespace {
+
+// `text` as a JSON string literal.
+std::string JsonString(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string OptionalNumberText(const std::optional<double>& value) {
+  return value ? NumberText(*value) : "null";
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+bool InWindow(int64_t micros, const Window& window) {
+  return (!window.start || micros >= *window.start) && (!window.finish || micros <= *window.finish);
+}
+
+std::string Escape(const std::string& pointer_token) {
+  std::string out;
+  for (char c : pointer_token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Compares `actual` with `expected`; on the first difference writes where
+// and what into `why`.
+bool SameJson(const rapidjson::Value& actual, const rapidjson::Value& expected,
+              const std::string& path, std::string* why) {
+  const std::string where = path.empty() ? "(root)" : path;
+  if (expected.IsNumber()) {
+    if (!actual.IsNumber() || actual.GetDouble() != expected.GetDouble()) {
+      *why = where + ": got " + Stringify(actual) + ", want " + Stringify(expected);
+      return false;
+    }
+    return true;
+  }
+  if (expected.IsObject()) {
+    if (!actual.IsObject()) {
+      *why = where + ": got " + Stringify(actual).substr(0, 200) + ", want an object";
+      return false;
+    }
+    for (auto it = actual.MemberBegin(); it != actual.MemberEnd(); ++it) {
+      if (!expected.HasMember(it->name)) {
+        *why = where + ": unexpected member \"" + it->name.GetString() + "\" in " +
+               Stringify(actual).substr(0, 300);
+        return false;
+      }
+    }
+    for (auto it = expected.MemberBegin(); it != expected.MemberEnd(); ++it) {
+      const std::string name = it->name.GetString();
+      if (!actual.HasMember(it->name)) {
+        *why = where + ": member \"" + name + "\" missing from " + Stringify(actual).substr(0, 300);
+        return false;
+      }
+      if (!SameJson(actual[it->name], it->value, path + "/" + Escape(name), why)) return false;
+    }
+    if (actual.MemberCount() != expected.MemberCount()) {
+      *why = where + ": a member appears twice in " + Stringify(actual).substr(0, 300);
+      return false;
+    }
+    return true;
+  }
+  if (expected.IsArray()) {
+    if (!actual.IsArray()) {
+      *why = where + ": got " + Stringify(actual).substr(0, 200) + ", want an array";
+      return false;
+    }
+    const rapidjson::SizeType common = std::min(actual.Size(), expected.Size());
+    for (rapidjson::SizeType i = 0; i < common; ++i) {
+      if (!SameJson(actual[i], expected[i], path + "/" + std::to_string(i), why)) {
+        if (actual.Size() != expected.Size()) {
+          *why += " (and the array has " + std::to_string(actual.Size()) + " elements, want " +
+                  std::to_string(expected.Size()) + ")";
+        }
+        return false;
+      }
+    }
+    if (actual.Size() != expected.Size()) {
+      *why = where + ": " + std::to_string(actual.Size()) + " elements, want " +
+             std::to_string(expected.Size());
+      if (actual.Size() > expected.Size()) {
+        *why += "; first extra: " + Stringify(actual[common]).substr(0, 300);
+      }
+      return false;
+    }
+    return true;
+  }
+  if (actual != expected) {
+    *why = where + ": got " + Stringify(actual).substr(0, 200) + ", want " + Stringify(expected);
+    return false;
+  }
+  return true;
+}
+
+bool Near(double actual, double expected, double scale) {
+  return std::fabs(actual - expected) <= 1e-9 * std::max({std::fabs(expected), scale, 1e-300});
+}
+
+std::vector<std::string> InputCommand(const std::string& db, const OrgInfo& org,
+                                      const std::string& name, const std::string& unit) {
+  std::vector<std::string> args = {"input", "create", "--db", db, "--org", org.id, "--name", name};
+  if (!unit.empty()) {
+    args.push_back("--unit");
+    args.push_back(unit);
+  }
+  return args;
+}
+
+InputInfo InputFrom(const rapidjson::Document& doc) {
+  InputInfo input;
+  if (doc.HasMember("id") && doc.HasMember("name") && doc.HasMember("measure_unit")) {
+    input.id = doc["id"].GetString();
+    input.name = doc["name"].GetString();
+    input.unit = doc["measure_unit"].GetString();
+  }
+  return input;
+}
+
+OrgInfo OrgFrom(const rapidjson::Document& doc) {
+  OrgInfo org;
+  if (doc.HasMember("id") && doc.HasMember("name") && doc.HasMember("api_key")) {
+    org.id = doc["id"].GetString();
+    org.name = doc["name"].GetString();
+    org.api_key = doc["api_key"].GetString();
+  }
+  return org;
+}
+
+std::vector<std::string> AssetCommand(const std::string& db, const OrgInfo& org, int64_t id,
+                                      const std::string& name,
+                                      const std::vector<const InputInfo*>& inputs) {
+  std::string ids;
+  for (const InputInfo* input : inputs) ids += (ids.empty() ? "" : ",") + input->id;
+  return {"asset",  "create", "--db",     db,  "--org", org.id,
+          "--name", name,     "--inputs", ids, "--id",  std::to_string(id)};
+}
+
+bool IsAsset(const rapidjson::Document& doc, int64_t id) {
+  return doc.HasMember("id") && doc["id"].IsInt64() && doc["id"].GetInt64() == id;
+}
+
+std::vector<SentReading> BoilerReadings() {
+  std::vector<SentReading> readings;
+  for (int64_t n = 0; n < 1005; ++n) {
+    SentReading r;
+    r.micros = TimestampMicrosAt(n * 211) + (n % 10) * 12'345;
+    r.value = static_cast<double>((n * 7919) % 997) / 10.0 - 50.0;
+    readings.push_back(r);
+  }
+  return readings;
+}
+
+std::vector<SentReading> PumpReadings() {
+  std::vector<SentReading> readings;
+  for (int64_t n = 0; n < 288; ++n) {
+    SentReading r;
+    r.micros = TimestampMicrosAt(300 + n * 600) + 500'000;
+    r.value = std::sqrt(static_cast<double>(n + 1)) * 3.7 - 20.0;
+    readings.push_back(r);
+  }
+  return readings;
+}
+
+std::vector<SentReading> MeterReadings() {
+  const int64_t six = TimestampMicrosAt(6 * 3600);
+  const int64_t day3 = TimestampMicrosAt(2 * 86'400);
+  auto at = [](int64_t micros, double value) {
+    SentReading r;
+    r.micros = micros;
+    r.value = value;
+    return r;
+  };
+  std::vector<SentReading> readings = {
+      at(six, 5),              // 06:00:00
+      at(six + 1'500'000, 9),  // 06:00:01.5
+      at(six + 2'250'000, 9),  // 06:00:02.25
+      at(six + 3'000'000, 7),  // 06:00:03
+      at(six + 4'000'001, 9),  // 06:00:04.000001
+      at(six + 5'000'000, -3.5),
+      at(six + 6'000'000, 7),
+      at(six + 7'999'999, 0.1),
+      at(day3 - 1, 1e-06),  // 2021-03-02T23:59:59.999999Z
+      at(day3, 2.5),        // 2021-03-03T00:00:00Z
+  };
+  readings[0].latitude = 40.73061;
+  readings[0].longitude = -73.935242;
+  readings[0].x_axis_json = R"("left")";
+  readings[0].metadata_json = R"({"battery":97})";
+  readings[1].x_axis_json = "3.25";
+  readings[1].metadata_json = "{}";
+  readings[2].latitude = -90;
+  readings[2].longitude = 180;
+  readings[3].metadata_json = R"({"tags":["a","b"],"nested":{"ok":true,"none":null}})";
+  readings[5].latitude = 12.5;
+  readings[6].longitude = -0.5;
+  return readings;
+}
+
+}  // namespace
+
+const std::vector<FetchEndpoint>& FetchEndpoints() {
+  static const std::vector<FetchEndpoint> endpoints = {
+      {"get_inputdata_by_inputs", false, false},
+      {"get_latest_inputdata_by_inputs", false, false},
+      {"get_statistics_inputdata_by_inputs", true, false},
+      {"get_latest_statistics_inputdata_by_inputs", true, false},
+      {"get_inputdata_by_asset", false, true},
+      {"get_latest_inputdata_by_asset", false, true},
+      {"get_statistics_inputdata_by_asset", true, true},
+      {"get_latest_statistics_inputdata_by_asset", true, true},
+  };
+  return endpoints;
+}
+
+std::string FormatMicros(int64_t micros) {
+  const int64_t seconds = FloorDiv(micros, 1'000'000);
+  const int64_t fraction = micros - seconds * 1'000'000;
+  const time_t t = static_cast<time_t>(seconds);
+  tm parts{};
+  gmtime_r(&t, &parts);
+  char text[40];
+  const size_t n = strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+  snprintf(text + n, sizeof text - n, ".%06lldZ", static_cast<long long>(fraction));
+  return text;
+}
+
+std::string NumberText(double value) {
+  char text[64];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
+}
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
+        u == '.' || u == '_' || u == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::string SentAttributes(const SentReading& reading) {
+  std::string out = R"({"value":)" + NumberText(reading.value) + R"(,"timestamp":")" +
+                    FormatMicros(reading.micros) + "\"";
+  if (reading.latitude) out += R"(,"latitude":)" + NumberText(*reading.latitude);
+  if (reading.longitude) out += R"(,"longitude":)" + NumberText(*reading.longitude);
+  if (!reading.x_axis_json.empty()) out += R"(,"x_axis_value":)" + reading.x_axis_json;
+  if (!reading.metadata_json.empty()) out += R"(,"metadata":)" + reading.metadata_json;
+  return out + "}";
+}
+
+std::string ExpectedReading(const SentReading& reading, RawFields fields) {
+  std::string out = R"({"timestamp":")" + FormatMicros(reading.micros) + R"(","value":)" +
+                    NumberText(reading.value);
+  if (fields.lat_long) {
+    out += R"(,"latitude":)" + OptionalNumberText(reading.latitude) + R"(,"longitude":)" +
+           OptionalNumberText(reading.longitude);
+  }
+  if (fields.x_axis) {
+    out += R"(,"x_axis_value":)" + (reading.x_axis_json.empty() ? "null" : reading.x_axis_json);
+  }
+  if (fields.metadata) {
+    out += R"(,"metadata":)" + (reading.metadata_json.empty() ? "null" : reading.metadata_json);
+  }
+  return out + "}";
+}
+
+std::string ExpectedReadings(const std::vector<SentReading>& readings, RawFields fields) {
+  std::string out = "[";
+  for (const SentReading& r : readings) {
+    if (out.size() > 1) out += ',';
+    out += ExpectedReading(r, fields);
+  }
+  return out + "]";
+}
+
+std::string ExpectedInputHeader(const InputInfo& input) {
+  return R"({"id":)" + JsonString(input.id) + R"(,"name":)" + JsonString(input.name) +
+         R"(,"measure_unit":)" + JsonString(input.unit) + "}";
+}
+
+std::string ExpectedInput(const InputInfo& input, std::string_view inputdata_json) {
+  return R"({"input":)" + ExpectedInputHeader(input) + R"(,"inputdata":)" +
+         std::string(inputdata_json) + "}";
+}
+
+std::string ExpectedRawList(
+    const std::vector<std::pair<InputInfo, std::vector<SentReading>>>& inputs, RawFields fields) {
+  std::string out = "[";
+  for (const auto& [input, readings] : inputs) {
+    if (out.size() > 1) out += ',';
+    out += ExpectedInput(input, ExpectedReadings(readings, fields));
+  }
+  return out + "]";
+}
+
+std::string ExpectedAsset(int64_t id, std::string_view name, std::string_view inputs_json) {
+  return R"({"id":)" + std::to_string(id) + R"(,"name":)" + JsonString(name) + R"(,"inputs":)" +
+         std::string(inputs_json) + "}";
+}
+
+std::vector<SentReading> SelectRaw(std::vector<SentReading> readings, Window window, Order order,
+                                   size_t limit) {
+  std::erase_if(readings, [&](const SentReading& r) { return !InWindow(r.micros, window); });
+  std::sort(readings.begin(), readings.end(), [order](const SentReading& a, const SentReading& b) {
+    switch (order) {
+      case Order::kTimestampAsc:
+        return a.micros < b.micros;
+      case Order::kTimestampDesc:
+        return a.micros > b.micros;
+      case Order::kValueAsc:
+        return a.value != b.value ? a.value < b.value : a.micros < b.micros;
+      case Order::kValueDesc:
+        return a.value != b.value ? a.value > b.value : a.micros > b.micros;
+    }
+    return false;
+  });
+  if (readings.size() > limit) readings.resize(limit);
+  return readings;
+}
+
+std::vector<ExpectedStats> BruteStatistics(const std::vector<SentReading>& readings, Window window,
+                                           std::optional<int64_t> interval_micros) {
+  std::vector<SentReading> sorted = SelectRaw(readings, window, Order::kTimestampAsc, SIZE_MAX);
+  std::map<int64_t, ExpectedStats> buckets;
+  if (!interval_micros) buckets[0] = ExpectedStats{};
+  for (const SentReading& r : sorted) {
+    const int64_t start =
+        interval_micros ? FloorDiv(r.micros, *interval_micros) * *interval_micros : 0;
+    ExpectedStats& s = buckets[start];
+    s.bucket_start = start;
+    if (s.count == 0) {
+      s.min = s.max = s.first = r.value;
+    }
+    ++s.count;
+    s.sum += r.value;
+    s.sum_abs += std::fabs(r.value);
+    s.min = std::min(s.min, r.value);
+    s.max = std::max(s.max, r.value);
+    s.last = r.value;
+  }
+  std::vector<ExpectedStats> out;
+  for (const auto& [start, stats] : buckets) out.push_back(stats);
+  return out;
+}
+
+::testing::AssertionResult StatsMatch(const rapidjson::Value& element,
+                                      const ExpectedStats& expected,
+                                      const std::vector<std::string>& functions,
+                                      bool with_timestamp) {
+  auto fail = [&]() {
+    return ::testing::AssertionFailure()
+           << Stringify(element) << "\n  wanted count " << expected.count << ", sum "
+           << NumberText(expected.sum) << ", min " << NumberText(expected.min) << ", max "
+           << NumberText(expected.max) << ", first " << NumberText(expected.first) << ", last "
+           << NumberText(expected.last)
+           << (with_timestamp ? ", bucket " + FormatMicros(expected.bucket_start) : "") << ": ";
+  };
+  if (!element.IsObject()) return fail() << "not an object";
+  std::vector<std::string> want_names;
+  if (with_timestamp) want_names.push_back("timestamp");
+  want_names.insert(want_names.end(), functions.begin(), functions.end());
+  std::vector<std::string> names;
+  for (auto it = element.MemberBegin(); it != element.MemberEnd(); ++it) {
+    names.emplace_back(it->name.GetString());
+  }
+  if (names != want_names) {
+    std::string want;
+    for (const std::string& n : want_names) want += (want.empty() ? "" : ",") + n;
+    return fail() << "members are not exactly " << want << ", in that order";
+  }
+  if (with_timestamp && (!element["timestamp"].IsString() ||
+                         element["timestamp"].GetString() != FormatMicros(expected.bucket_start))) {
+    return fail() << "timestamp differs";
+  }
+  const bool empty = expected.count == 0;
+  for (const std::string& name : functions) {
+    const rapidjson::Value& v = element[name.c_str()];
+    if (name == "count") {
+      if (!v.IsInt64() || v.GetInt64() != expected.count) return fail() << "count differs";
+      continue;
+    }
+    if (name == "sum") {
+      if (!v.IsNumber() || !Near(v.GetDouble(), expected.sum, expected.sum_abs)) {
+        return fail() << "sum differs";
+      }
+      continue;
+    }
+    if (empty) {
+      if (!v.IsNull()) return fail() << name << " is not null for an empty window";
+      continue;
+    }
+    if (!v.IsNumber()) return fail() << name << " is not a number";
+    const double got = v.GetDouble();
+    if (name == "avg") {
+      const double count = static_cast<double>(expected.count);
+      if (!Near(got, expected.sum / count, expected.sum_abs / count))
+        return fail() << "avg differs";
+    } else if (name == "min" || name == "max" || name == "first" || name == "last") {
+      const double want = name == "min"     ? expected.min
+                          : name == "max"   ? expected.max
+                          : name == "first" ? expected.first
+                                            : expected.last;
+      if (got != want) return fail() << name << " differs";
+    } else {
+      return fail() << "unknown function " << name;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult JsonMatches(const rapidjson::Value& actual, std::string_view expected) {
+  rapidjson::Document want;
+  want.Parse<rapidjson::kParseFullPrecisionFlag>(expected.data(), expected.size());
+  if (want.HasParseError()) {
+    return ::testing::AssertionFailure() << "bad expected JSON: " << expected.substr(0, 500);
+  }
+  std::string why;
+  if (!SameJson(actual, want, "", &why)) return ::testing::AssertionFailure() << why;
+  return ::testing::AssertionSuccess();
+}
+
+namespace {
+
+::testing::AssertionResult IsJson200(const FetchResponse& response) {
+  if (response.http.status != 200) {
+    return ::testing::AssertionFailure()
+           << "HTTP " << response.http.status << " " << response.http.body.substr(0, 500);
+  }
+  if (response.http.Header("content-type") != "application/json") {
+    return ::testing::AssertionFailure()
+           << "Content-Type '" << response.http.Header("content-type") << "'";
+  }
+  if (response.json.HasParseError()) {
+    return ::testing::AssertionFailure() << "not JSON: " << response.http.body.substr(0, 500);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace
+
+::testing::AssertionResult IsFetchAnswer(const FetchResponse& response, std::string_view expected) {
+  ::testing::AssertionResult ok = IsJson200(response);
+  if (!ok) return ok;
+  return JsonMatches(response.json, expected);
+}
+
+::testing::AssertionResult IsStatsAnswer(const FetchResponse& response,
+                                         const std::vector<InputStats>& expected,
+                                         const std::vector<std::string>& functions,
+                                         bool with_timestamp,
+                                         std::optional<std::pair<int64_t, std::string>> asset) {
+  ::testing::AssertionResult ok = IsJson200(response);
+  if (!ok) return ok;
+  const rapidjson::Value* list = &response.json;
+  if (asset) {
+    const rapidjson::Value& doc = response.json;
+    if (!doc.IsObject() || doc.MemberCount() != 3 || !doc.HasMember("id") ||
+        !doc.HasMember("name") || !doc.HasMember("inputs")) {
+      return ::testing::AssertionFailure()
+             << "not {\"id\",\"name\",\"inputs\"}: " << response.http.body.substr(0, 300);
+    }
+    ok = JsonMatches(doc["id"], std::to_string(asset->first));
+    if (ok) ok = JsonMatches(doc["name"], JsonString(asset->second));
+    if (!ok) return ok;
+    list = &doc["inputs"];
+  }
+  if (!list->IsArray() || list->Size() != expected.size()) {
+    return ::testing::AssertionFailure() << "not a list of " << expected.size()
+                                         << " inputs: " << response.http.body.substr(0, 300);
+  }
+  for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+    const rapidjson::Value& element = (*list)[i];
+    const InputStats& want = expected[i];
+    const std::string where = "inputs[" + std::to_string(i) + "] (" + want.input.name + ")";
+    if (!element.IsObject() || element.MemberCount() != 2 || !element.HasMember("input") ||
+        !element.HasMember("inputdata") || !element["inputdata"].IsArray()) {
+      return ::testing::AssertionFailure()
+             << where << " is not {\"input\",\"inputdata\":[…]}: " << Stringify(element);
+    }
+    ok = JsonMatches(element["input"], ExpectedInputHeader(want.input));
+    if (!ok) return ok << " at " << where;
+    const rapidjson::Value& data = element["inputdata"];
+    if (data.Size() != want.stats.size()) {
+      return ::testing::AssertionFailure()
+             << where << ": " << data.Size() << " statistics elements, want " << want.stats.size()
+             << ": " << Stringify(data).substr(0, 500);
+    }
+    for (rapidjson::SizeType j = 0; j < data.Size(); ++j) {
+      ok = StatsMatch(data[j], want.stats[j], functions, with_timestamp);
+      if (!ok) return ok << " at " << where << ".inputdata[" << j << "]";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+void FetchTest::SetUp() {
+  db_ = dir_.path() + "/datacooee.db";
+  // Each CLI run costs a process start (slow under ASan): after the first,
+  // which makes the file, independent ones run at once.
+  org_ = CreateOrg(db_, "Acme");
+  ASSERT_FALSE(org_.id.empty());
+  std::vector<std::vector<std::string>> commands = {
+      InputCommand(db_, org_, "Boiler",
+                   "\xC2\xB0"
+                   "C"),  // °C
+      InputCommand(db_, org_, "Pump", "bar"),
+      InputCommand(db_, org_, "Meter", ""),
+  };
+  if (CreateOutsiders()) {
+    commands.push_back(InputCommand(db_, org_, "Spare", "kWh"));
+    commands.push_back({"org", "create", "--db", db_, "--name", "Rival"});
+  }
+  std::vector<rapidjson::Document> made = RunJsonAll(commands);
+  boiler_ = InputFrom(made[0]);
+  pump_ = InputFrom(made[1]);
+  meter_ = InputFrom(made[2]);
+  ASSERT_FALSE(boiler_.id.empty() || pump_.id.empty() || meter_.id.empty());
+  commands = {AssetCommand(db_, org_, kAssetId, "Plant", {&pump_, &meter_, &boiler_})};
+  if (CreateOutsiders()) {
+    spare_ = InputFrom(made[3]);
+    rival_ = OrgFrom(made[4]);
+    ASSERT_FALSE(spare_.id.empty() || rival_.id.empty());
+    commands.push_back(InputCommand(db_, rival_, "Rival boiler", "bar"));
+  }
+  made = RunJsonAll(commands);
+  ASSERT_TRUE(IsAsset(made[0], kAssetId));
+  if (CreateOutsiders()) {
+    rival_input_ = InputFrom(made[1]);
+    ASSERT_FALSE(rival_input_.id.empty());
+    ASSERT_TRUE(
+        IsAsset(RunJson(AssetCommand(db_, rival_, kRivalAssetId, "Rival plant", {&rival_input_})),
+                kRivalAssetId));
+  }
+  server_ = std::make_unique<ServerProcess>(db_);
+}
+
+bool FetchTest::UploadReadings(const InputInfo& input, const std::vector<SentReading>& readings,
+                               const OrgInfo* owner) {
+  constexpr size_t kBatch = 10'000;
+  HttpClient client(server_->port());
+  for (size_t at = 0; at < readings.size(); at += kBatch) {
+    std::vector<std::string> attributes;
+    for (size_t i = at; i < std::min(readings.size(), at + kBatch); ++i) {
+      attributes.push_back(SentAttributes(readings[i]));
+    }
+    HttpResponse response =
+        client.Request("POST", UploadTarget(input.id), UploadHeaders(owner ? *owner : org_),
+                       BatchBody(attributes, input.id));
+    if (response.status != 201) {
+      ADD_FAILURE() << "upload to " << input.name << " got HTTP " << response.status << ": "
+                    << response.body;
+      return false;
+    }
+  }
+  return true;
+}
+
+Headers FetchTest::CredentialsOf(const OrgInfo& org) {
+  return {{"organization-id", org.id}, {"organization-api-key", org.api_key}};
+}
+
+Headers FetchTest::Credentials() const { return CredentialsOf(org_); }
+
+FetchResponse FetchTest::Request(const std::string& method, const std::string& path_and_query,
+                                 const Headers& headers) {
+  const std::string target = !path_and_query.empty() && path_and_query[0] == '/'
+                                 ? path_and_query
+                                 : kFetchBase + path_and_query;
+  HttpClient client(server_->port());
+  FetchResponse response;
+  response.http = client.Request(method, target, headers);
+  response.json.Parse<rapidjson::kParseFullPrecisionFlag>(response.http.body.data(),
+                                                          response.http.body.size());
+  return response;
+}
+
+FetchResponse FetchTest::Fetch(const std::string& path_and_query) {
+  return Request("GET", path_and_query, Credentials());
+}
+
+void FetchDataTest::SetUp() {
+  FetchTest::SetUp();
+  if (HasFatalFailure()) return;
+  boiler_readings_ = BoilerReadings();
+  pump_readings_ = PumpReadings();
+  meter_readings_ = MeterReadings();
+  ASSERT_TRUE(UploadReadings(boiler_, boiler_readings_));
+  ASSERT_TRUE(UploadReadings(pump_, pump_readings_));
+  ASSERT_TRUE(UploadReadings(meter_, meter_readings_));
 }
 
 }  // namespace dc::testing

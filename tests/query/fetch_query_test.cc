@@ -141,6 +141,10 @@ TEST(FetchQuery, AggregationAndInterval) {
   EXPECT_EQ(q->functions, (std::vector<AggregateFunc>{AggregateFunc::kMax, AggregateFunc::kCount,
                                                       AggregateFunc::kLast}));
   EXPECT_EQ(*q->interval_micros, 15 * kMicrosPerMinute);
+  auto cased = Stats("input_ids=a&aggregation_func=max,MAX,Min");
+  ASSERT_TRUE(cased.has_value()) << cased.error().ToString();
+  EXPECT_EQ(cased->functions,
+            (std::vector<AggregateFunc>{AggregateFunc::kMax, AggregateFunc::kMin}));
   ExpectBad(Stats("input_ids=a&aggregation_func=median"), "aggregation_func");
   ExpectBad(Stats("input_ids=a&aggregation_func=min,"), "aggregation_func");
   ExpectBad(Stats("input_ids=a&interval=0_hours"), "interval");

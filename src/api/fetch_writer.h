@@ -1,0 +1,71 @@
+#pragma once
+
+#include <rapidjson/writer.h>
+
+#include <string>
+#include <vector>
+
+#include "domain/catalog_types.h"
+#include "domain/fetch_types.h"
+#include "domain/reading.h"
+#include "storage/store.h"
+
+namespace dc::api {
+
+// Appends to a std::string: RapidJSON's writer renders straight into the
+// response body, with no intermediate document.
+class StringOutput {
+ public:
+  using Ch = char;
+  explicit StringOutput(std::string* out) : out_(out) {}
+  void Put(char c) { out_->push_back(c); }
+  void Flush() {}
+
+ private:
+  std::string* out_;
+};
+
+// Renders a fetch answer in the shapes of SPEC.md "Fetch", one piece at a
+// time, so a 100,000-reading answer is written as it is read. Numbers are
+// written in shortest round-trip form. Not thread-safe; one per answer.
+class FetchWriter {
+ public:
+  // Which optional members raw readings carry, and which statistics.
+  struct Fields {
+    bool lat_long = false;
+    bool x_axis = false;
+    bool metadata = false;
+    std::vector<AggregateFunc> functions;
+    bool bucket_timestamp = false;
+  };
+
+  FetchWriter(std::string* out, Fields fields);
+
+  // `{"id": 67, "name": "…", "inputs": [` … `]}` around the inputs.
+  void BeginAsset(const Asset& asset);
+  void EndAsset();
+  // `[` … `]` around the inputs.
+  void BeginList();
+  void EndList();
+  // `{"input": {...}, "inputdata": [` … `]}`.
+  void BeginInput(const Input& input);
+  void EndInput();
+
+  void AddReading(const Reading& reading);
+  void AddBucket(const StatsBucket& bucket);
+
+ private:
+  void Number(double value);
+  void OptionalNumber(const std::optional<double>& value);
+  // `null` for what an empty set of readings does not have.
+  void NumberUnless(bool null, double value);
+  void Raw(const std::string& json, rapidjson::Type type);
+  void Text(const std::string& text);
+  void TimestampValue(Timestamp ts);
+
+  StringOutput output_;
+  rapidjson::Writer<StringOutput> writer_;
+  Fields fields_;
+};
+
+}  // namespace dc::api
