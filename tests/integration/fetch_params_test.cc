@@ -14,11 +14,6 @@
 namespace dc::testing {
 namespace {
 
-constexpr int64_t kSecond = 1'000'000;
-constexpr int64_t kMinute = 60 * kSecond;
-constexpr int64_t kHour = 60 * kMinute;
-constexpr int64_t kDay = 24 * kHour;
-
 // 2021-03-01T00:00:00Z plus `micros`.
 int64_t At(int64_t micros) { return TimestampMicrosAt(0) + micros; }
 

@@ -11,11 +11,6 @@
 namespace dc::testing {
 namespace {
 
-constexpr int64_t kSecond = 1'000'000;
-constexpr int64_t kMinute = 60 * kSecond;
-constexpr int64_t kHour = 60 * kMinute;
-constexpr int64_t kDay = 24 * kHour;
-
 using FetchRawTest = FetchDataTest;
 
 // The answer of asset 67 around `inputs_json`.

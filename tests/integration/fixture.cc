@@ -144,20 +144,6 @@ rapidjson::Document JsonResult(const std::vector<std::string>& args, const Comma
   return parsed;
 }
 
-std::string ReadToEnd(int fd) {
-  std::string out;
-  char buffer[4096];
-  while (true) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n > 0) {
-      out.append(buffer, static_cast<size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 rapidjson::Document RunJson(const std::vector<std::string>& args,
@@ -214,8 +200,8 @@ std::vector<rapidjson::Document> RunJsonAll(const std::vector<std::vector<std::s
     CommandResult result;
     if (child.out >= 0) {
       // The outputs are a line or two: no pipe fills while another is read.
-      result.out = ReadToEnd(child.out);
-      result.err = ReadToEnd(child.err);
+      result.out = ReadAll(child.out);
+      result.err = ReadAll(child.err);
       close(child.out);
       close(child.err);
     }

@@ -21,6 +21,12 @@
 
 namespace dc::testing {
 
+// Durations in microseconds, for windows and timestamps in tests.
+inline constexpr int64_t kSecond = 1'000'000;
+inline constexpr int64_t kMinute = 60 * kSecond;
+inline constexpr int64_t kHour = 60 * kMinute;
+inline constexpr int64_t kDay = 24 * kHour;
+
 inline constexpr char kJsonApi[] = "application/vnd.api+json";
 
 // The reference's sample reading, and what the server makes of it.

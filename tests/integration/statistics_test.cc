@@ -16,11 +16,6 @@
 namespace dc::testing {
 namespace {
 
-constexpr int64_t kSecond = 1'000'000;
-constexpr int64_t kMinute = 60 * kSecond;
-constexpr int64_t kHour = 60 * kMinute;
-constexpr int64_t kDay = 24 * kHour;
-
 const std::vector<std::string> kAllFunctions = {"min",   "max",   "avg", "sum",
                                                 "count", "first", "last"};
 constexpr char kAllQuery[] = "&aggregation_func=min,max,avg,sum,count,first,last";

@@ -30,6 +30,15 @@ std::string DatacooeeBinary() { return DATACOOEE_BINARY; }
 
 namespace {
 
+std::vector<char*> Argv(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+}  // namespace
+
 std::string ReadAll(int fd) {
   std::string out;
   char buffer[4096];
@@ -43,15 +52,6 @@ std::string ReadAll(int fd) {
   }
   return out;
 }
-
-std::vector<char*> Argv(std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return argv;
-}
-
-}  // namespace
 
 CommandResult RunDatacooee(const std::vector<std::string>& args,
                            const std::vector<std::string>& env) {
@@ -91,8 +91,8 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
   char name[] = "/tmp/datacooee-server-stderr-XXXXXX";
   const int err_fd = mkstemp(name);
   stderr_path_ = name;
-  std::vector<std::string> args = {DatacooeeBinary(), "serve", "--db", db_url, "--listen",
-                                   "127.0.0.1:0"};
+  std::vector<std::string> args = {DatacooeeBinary(), "serve",      "--db", db_url,
+                                   "--listen",        "127.0.0.1:0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ == 0) {

@@ -31,6 +31,9 @@ struct CommandResult {
   std::string err;
 };
 
+// Reads `fd` until end of file (retrying interrupted reads).
+std::string ReadAll(int fd);
+
 // Runs `datacooee ARGS...` to completion.
 CommandResult RunDatacooee(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
