@@ -7,6 +7,7 @@
 
 #include "api/fetch_writer.h"
 #include "api/request_auth.h"
+#include "storage/storage_failure.h"
 
 namespace dc::api {
 namespace {
@@ -100,7 +101,9 @@ http::Response Execute(const Plan& plan, Store& store) {
       scan.with_metadata = query.add_metadata;
       Status status =
           store.ScanReadings(scan, [&writer](const Reading& r) { writer.AddReading(r); });
-      if (!status.ok()) return http::ErrorResponse(status);
+      if (!status.ok()) {
+        return http::ErrorResponse(ReportStorageFailure(status, "the readings could not be read"));
+      }
     } else {
       StatsScan scan;
       scan.input_pk = input->pk;
@@ -108,7 +111,10 @@ http::Response Execute(const Plan& plan, Store& store) {
       scan.interval_micros = query.interval_micros;
       scan.max_buckets = query.limit;
       auto buckets = store.Statistics(scan);
-      if (!buckets) return http::ErrorResponse(buckets.error());
+      if (!buckets) {
+        return http::ErrorResponse(
+            ReportStorageFailure(buckets.error(), "the statistics could not be read"));
+      }
       for (const StatsBucket& bucket : *buckets) writer.AddBucket(bucket);
     }
     writer.EndInput();

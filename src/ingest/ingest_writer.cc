@@ -1,5 +1,7 @@
 #include "ingest/ingest_writer.h"
 
+#include "storage/storage_failure.h"
+
 namespace dc {
 
 IngestWriter::IngestWriter(Store& store, IngestOptions options) : store_(store), options_(options) {
@@ -88,7 +90,8 @@ void IngestWriter::Commit(std::vector<Pending>& group) {
     }
     return;
   }
-  for (Pending& p : group) p.done(ids.error());
+  const Status for_client = ReportStorageFailure(ids.error(), "nothing of this upload was stored");
+  for (Pending& p : group) p.done(for_client);
 }
 
 }  // namespace dc
