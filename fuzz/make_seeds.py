@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in fuzz/corpus/ from the reference's examples.
+
+Run from anywhere; rewrites fuzz/corpus/*/ (files are named by content hash,
+as libFuzzer names its own). The request seeds follow request_fuzzer.cc's
+FuzzedDataProvider layout: strings from the front, choices from the back.
+"""
+import hashlib
+import json
+import pathlib
+
+CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
+INPUT = "senxxxxxxxxxx"  # the reference's INPUT_ID, also the fuzzers' input
+
+
+def reading(value="12.5", ts="2020-10-13T14:02:39.489Z", lat="40.730610", lon="-73.935242",
+            **extra):
+    attributes = {"value": value, "timestamp": ts}
+    if lat is not None:
+        attributes["latitude"] = lat
+    if lon is not None:
+        attributes["longitude"] = lon
+    attributes.update(extra)
+    return {"type": "SensorData", "id": "null", "attributes": attributes,
+            "relationships": {"sensor": {"data": {"type": "Sensor", "id": INPUT}}}}
+
+
+UPLOADS = [
+    # The reference's JSON sample with its example values, as curl sends it.
+    json.dumps({"data": reading()}, indent=2),
+    json.dumps({"data": reading(value=12.5, lat=40.73061, lon=-73.935242)}),
+    json.dumps({"data": reading(value="-3e2", ts="2020-10-13 14:02:39", lat=None, lon=None)}),
+    json.dumps({"data": dict(reading(ts="2020-10-13T14:02:39.489+02:00", x_axis_value="rpm",
+                                     metadata={"site": "north", "n": [1, 2]}), id=None)}),
+    json.dumps({"data": [reading(value=str(i), ts=f"2020-10-13T14:0{i}:00Z") for i in range(3)]}),
+    json.dumps({"data": [reading(value=1, x_axis_value=7), reading(value=2, lat=None)]}),
+]
+
+TIMESTAMPS = [
+    "2020-10-13T14:02:39.489Z", "2020-10-03 15:31:55", "2020-11-03", "2020-10-03",
+    "2020-10-13T14:02:39.489+02:00", "2020-10-13t14:02:39.123456789z",
+    "2020-10-13T14:02:39-05:30", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z",
+    "2020-10-13T14:02:39.489000Z",
+]
+
+QUERIES = [
+    # The reference's fetch examples, after the '?', as a browser sends them.
+    'inputs_ids="senXXXX,senXXXY,senXXXZ"&timeperiod_start="2020-10-03 15:31:55"'
+    '&timeperiod_finish="2020-11-03 15:31:55"&order_by="timestamp"&sort_by="desc"',
+    'inputs_ids="senXXXX,senXXXY,senXXXZ"&timeperiod_last="5_days"&order_by="timestamp"'
+    '&sort_by="desc"',
+    'inputs_ids="senXXXX,senXXXY,senXXXZ"&timeperiod_start="2020-10-03 15:31:55"'
+    '&timeperiod_finish="2020-11-03 15:31:55"&aggregation_func="min,max,avg"',
+    'inputs_ids="senXXXX,senXXXY,senXXXZ"&timeperiod_last="5_days"&aggregation_func="min,max,avg"',
+    'asset_id="67"&timeperiod_start="2020-10-03 15:31:55"&timeperiod_finish="2020-11-03 15:31:55"'
+    '&order_by="timestamp"&sort_by="desc"',
+    'asset_id="67"&timeperiod_last="5_days"&order_by="timestamp"&sort_by="desc"',
+    'asset_id="67"&timeperiod_last="5_days"&aggregation_func="min,max,avg"',
+    # The SPEC.md extensions and spellings.
+    "input_ids=senxxxxxxxxxx&limit=5&is_add_lat_long=true&is_add_x_axis_data=1"
+    "&is_add_metadata=false&order_by=value&sort_by=asc",
+    "input_ids=senxxxxxxxxxx&timeperiod-start=2020-10-03&timeperiod-finish=2020-10-13T14%3A02%3A39"
+    "%2B02%3A00&aggregation_func=sum,count,first,last&interval=1_hour&limit=100",
+    "input_ids=senxxxxxxxxxx&timeperiod-last=2_weeks&interval=15_minutes",
+]
+
+
+def write(harness, data):
+    folder = CORPUS / harness
+    folder.mkdir(parents=True, exist_ok=True)
+    data = data.encode() if isinstance(data, str) else data
+    (folder / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+# request_fuzzer choices, in the order the harness consumes them.
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "BREW"]
+UPLOAD, MQTT_UPLOAD, FETCH = 0, 1, 3  # FETCH + i is the i-th fetch path
+FETCH_PATHS = ["get_inputdata_by_inputs", "get_latest_inputdata_by_inputs",
+               "get_statistics_inputdata_by_inputs", "get_latest_statistics_inputdata_by_inputs",
+               "get_inputdata_by_asset", "get_latest_inputdata_by_asset",
+               "get_statistics_inputdata_by_asset", "get_latest_statistics_inputdata_by_asset"]
+VALID, VALID_UNDERSCORE, NO_CREDENTIALS = 0, 1, 4
+JSONAPI, JSON, JSON_CHARSET, TEXT, NO_CONTENT_TYPE = 0, 1, 2, 4, 7
+
+
+def request(method, path, query="", body="", credentials=VALID, content_type=JSONAPI, slash=1):
+    # ConsumeRandomLengthString: a backslash doubles; backslash + other ends.
+    front = query.replace("\\", "\\\\").encode() + b"\\\n" + body.encode()
+    back = bytes([content_type, credentials, slash, path, METHODS.index(method)])
+    return front + back
+
+
+def main():
+    for body in UPLOADS:
+        write("upload_body_fuzzer", body)
+    for ts in TIMESTAMPS:
+        write("timestamp_fuzzer", ts)
+    for query in QUERIES:
+        write("fetch_query_fuzzer", query)
+
+    own = [q.replace("senXXXX,senXXXY,senXXXZ", INPUT) for q in QUERIES]
+    requests = [
+        request("POST", UPLOAD, body=UPLOADS[0]),
+        request("POST", UPLOAD, body=UPLOADS[1], credentials=VALID_UNDERSCORE,
+                content_type=JSON_CHARSET, slash=0),
+        request("POST", UPLOAD, body=UPLOADS[4], content_type=JSON),
+        request("POST", UPLOAD, body=UPLOADS[3], content_type=TEXT),
+        request("POST", UPLOAD, body=UPLOADS[0], content_type=NO_CONTENT_TYPE),
+        request("POST", MQTT_UPLOAD, body=UPLOADS[0]),
+        request("POST", UPLOAD, body=UPLOADS[0], credentials=NO_CREDENTIALS),
+        request("PUT", UPLOAD, body=UPLOADS[0]),
+        request("GET", FETCH + 0, own[0]),
+        request("GET", FETCH + 1, own[1], credentials=VALID_UNDERSCORE),
+        request("GET", FETCH + 2, own[2], content_type=JSON),
+        request("GET", FETCH + 3, own[3], slash=0),
+        request("GET", FETCH + 4, own[4]),
+        request("HEAD", FETCH + 5, own[5]),
+        request("GET", FETCH + 6, own[6]),
+        request("GET", FETCH + 7, own[6] + "&interval=1_day"),
+        request("GET", FETCH + 0, own[7]),
+        request("GET", FETCH + 2, own[8]),
+        request("GET", FETCH + 0, own[0], credentials=NO_CREDENTIALS),
+        request("POST", FETCH + 0, own[0]),
+    ]
+    for data in requests:
+        write("request_fuzzer", data)
+
+
+if __name__ == "__main__":
+    main()
