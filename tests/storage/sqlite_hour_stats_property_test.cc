@@ -25,6 +25,7 @@
 #include "storage/reading_model.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/temp_dir.h"
+#include "storage/two_input_store.h"
 
 namespace dc {
 namespace {
@@ -86,24 +87,8 @@ class SqlitePropertyTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
     // kNormal: no fsync per commit, so hundreds of steps take little time.
-    Result<std::unique_ptr<SqliteStore>> store =
-        SqliteStore::Open(path_, StoreOptions{.sync = SyncMode::kNormal});
-    ASSERT_TRUE(store.has_value()) << store.error().ToString();
-    store_ = std::move(*store);
-    ASSERT_TRUE(
-        store_->CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
-            .ok());
-    for (const char* id : {"sen1", "sen2"}) {
-      Result<Input> input = store_->CreateInput(Input{.pk = 0,
-                                                      .id = id,
-                                                      .org_id = "o",
-                                                      .name = id,
-                                                      .measure_unit = "",
-                                                      .data_source = DataSource::kApi});
-      ASSERT_TRUE(input.has_value()) << input.error().ToString();
-      pks_.push_back(input->pk);
-      models_[input->pk];
-    }
+    testing::OpenStoreWithTwoInputs(path_, StoreOptions{.sync = SyncMode::kNormal}, &store_, &pks_);
+    for (int64_t pk : pks_) models_[pk];
   }
 
   // One call of 1..3 batches with new readings, replacements of stored

@@ -17,6 +17,7 @@
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/temp_dir.h"
+#include "storage/two_input_store.h"
 
 namespace dc {
 namespace {
@@ -44,22 +45,7 @@ class SqliteHourStatsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_, {});
-    ASSERT_TRUE(store.has_value()) << store.error().ToString();
-    store_ = std::move(*store);
-    ASSERT_TRUE(
-        store_->CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
-            .ok());
-    for (const char* id : {"sen1", "sen2"}) {
-      Result<Input> input = store_->CreateInput(Input{.pk = 0,
-                                                      .id = id,
-                                                      .org_id = "o",
-                                                      .name = id,
-                                                      .measure_unit = "",
-                                                      .data_source = DataSource::kApi});
-      ASSERT_TRUE(input.has_value()) << input.error().ToString();
-      pks_.push_back(input->pk);
-    }
+    testing::OpenStoreWithTwoInputs(path_, {}, &store_, &pks_);
   }
 
   // Writes batches of (input index, readings) in one call; on success also

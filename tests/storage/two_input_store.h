@@ -1,0 +1,36 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/sqlite_store.h"
+
+namespace dc::testing {
+
+// Opens the SQLite store at `path` holding organisation "o" with the inputs
+// sen1 and sen2, whose pks go to `pks`, the set-up the hour_stats tests
+// share. Fails the test (check HasFatalFailure()) if anything fails.
+inline void OpenStoreWithTwoInputs(const std::string& path, const StoreOptions& options,
+                                   std::unique_ptr<SqliteStore>* store, std::vector<int64_t>* pks) {
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path, options);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  *store = std::move(*opened);
+  ASSERT_TRUE((*store)
+                  ->CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
+                  .ok());
+  for (const char* id : {"sen1", "sen2"}) {
+    Result<Input> input = (*store)->CreateInput(Input{.pk = 0,
+                                                      .id = id,
+                                                      .org_id = "o",
+                                                      .name = id,
+                                                      .measure_unit = "",
+                                                      .data_source = DataSource::kApi});
+    ASSERT_TRUE(input.has_value()) << input.error().ToString();
+    pks->push_back(input->pk);
+  }
+}
+
+}  // namespace dc::testing
