@@ -29,14 +29,11 @@ KeyHash HashApiKey(std::string_view key) {
   return result;
 }
 
-bool VerifyApiKey(std::string_view key, const KeyHash& expected) {
+bool VerifyApiKey(std::string_view key, std::string_view salt, std::string_view hash) {
   EnsureSodium();
-  if (expected.salt.size() < crypto_generichash_KEYBYTES_MIN ||
-      expected.hash.size() != kHashBytes) {
-    return false;
-  }
-  const std::string actual = Hash(key, expected.salt);
-  return sodium_memcmp(actual.data(), expected.hash.data(), kHashBytes) == 0;
+  if (salt.size() < crypto_generichash_KEYBYTES_MIN || hash.size() != kHashBytes) return false;
+  const std::string actual = Hash(key, salt);
+  return sodium_memcmp(actual.data(), hash.data(), kHashBytes) == 0;
 }
 
 }  // namespace dc

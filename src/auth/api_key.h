@@ -18,8 +18,8 @@ struct KeyHash {
 // to burn the server's CPU.
 KeyHash HashApiKey(std::string_view key);
 
-// True when `key` hashes to `expected` under `expected.salt`. Takes the same
-// time wherever the hashes differ.
-bool VerifyApiKey(std::string_view key, const KeyHash& expected);
+// True when `key` hashes to `hash` under `salt` (raw bytes, as stored).
+// Takes the same time wherever the hashes differ.
+bool VerifyApiKey(std::string_view key, std::string_view salt, std::string_view hash);
 
 }  // namespace dc
