@@ -7,6 +7,7 @@
 // soon as max_buckets buckets are complete. Everything runs in one read
 // transaction, so the parts agree with each other.
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,57 +52,57 @@ class BucketList {
   std::vector<StatsBucket> buckets_;
 };
 
-// The aggregate of the readings of `input_pk` in `range`, computed by SQLite.
-Result<Aggregate> RawAggregate(Reader& reader, int64_t input_pk, const MicrosRange& range) {
-  Result<Statement*> prepared = reader.Prepared(kRawAggregateSql);
+// Runs the prepared `sql` with ?1 = `input_pk` and ?2..?3 = the inclusive
+// key range [first, last], calling `row(statement)` for each row until it
+// returns false. `what` names the step in errors.
+template <typename F>
+Status ForEachRow(Reader& reader, const char* sql, int64_t input_pk, int64_t first, int64_t last,
+                  const char* what, F&& row) {
+  Result<Statement*> prepared = reader.Prepared(sql);
   if (!prepared) return prepared.error();
   Statement& select = **prepared;
   StatementResetter reset(select);
   select.BindInt64(1, input_pk);
-  select.BindInt64(2, range.first);
-  select.BindInt64(3, range.last);
-  Result<bool> row = select.Step("aggregating readings");
-  if (!row) return row.error();
-  if (!*row) return Status::Internal("an aggregate query returned no row");
-  return ColumnAggregate(select, 0);
+  select.BindInt64(2, first);
+  select.BindInt64(3, last);
+  while (true) {
+    Result<bool> more = select.Step(what);
+    if (!more) return more.error();
+    if (!*more || !row(select)) return Status::Ok();
+  }
+}
+
+// The aggregate of the readings of `input_pk` in `range`, computed by SQLite.
+Result<Aggregate> RawAggregate(Reader& reader, int64_t input_pk, const MicrosRange& range) {
+  std::optional<Aggregate> result;
+  Status status = ForEachRow(reader, kRawAggregateSql, input_pk, range.first, range.last,
+                             "aggregating readings", [&](const Statement& select) {
+                               result = ColumnAggregate(select, 0);
+                               return false;
+                             });
+  if (!status.ok()) return status;
+  if (!result) return Status::Internal("an aggregate query returned no row");
+  return *result;
 }
 
 // Calls `take(hour, aggregate)` for each hour_stats row of `input_pk` in
 // `hours`, ascending, until it returns false.
 template <typename F>
 Status ForEachHour(Reader& reader, int64_t input_pk, const HourRange& hours, F&& take) {
-  Result<Statement*> prepared = reader.Prepared(kHourRowsSql);
-  if (!prepared) return prepared.error();
-  Statement& select = **prepared;
-  StatementResetter reset(select);
-  select.BindInt64(1, input_pk);
-  select.BindInt64(2, hours.first);
-  select.BindInt64(3, hours.last);
-  while (true) {
-    Result<bool> row = select.Step("reading hour statistics");
-    if (!row) return row.error();
-    if (!*row || !take(select.ColumnInt64(0), ColumnAggregate(select, 1))) return Status::Ok();
-  }
+  return ForEachRow(reader, kHourRowsSql, input_pk, hours.first, hours.last,
+                    "reading hour statistics", [&](const Statement& select) {
+                      return take(select.ColumnInt64(0), ColumnAggregate(select, 1));
+                    });
 }
 
 // Calls `take(ts, value)` for each reading of `input_pk` in `range`, in
 // timestamp order, until it returns false.
 template <typename F>
 Status ForEachReading(Reader& reader, int64_t input_pk, const MicrosRange& range, F&& take) {
-  Result<Statement*> prepared = reader.Prepared(kRawRowsSql);
-  if (!prepared) return prepared.error();
-  Statement& select = **prepared;
-  StatementResetter reset(select);
-  select.BindInt64(1, input_pk);
-  select.BindInt64(2, range.first);
-  select.BindInt64(3, range.last);
-  while (true) {
-    Result<bool> row = select.Step("reading readings for statistics");
-    if (!row) return row.error();
-    if (!*row || !take(Timestamp{select.ColumnInt64(0)}, select.ColumnDouble(1))) {
-      return Status::Ok();
-    }
-  }
+  return ForEachRow(reader, kRawRowsSql, input_pk, range.first, range.last,
+                    "reading readings for statistics", [&](const Statement& select) {
+                      return take(Timestamp{select.ColumnInt64(0)}, select.ColumnDouble(1));
+                    });
 }
 
 // One bucket for the whole window.
