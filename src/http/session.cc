@@ -1,5 +1,6 @@
 #include "http/session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -160,11 +161,16 @@ void Session::ParseHeader() {
   buffer_.consume(used);
   header_bytes_ += used;
   if (ec == bhttp::error::need_more) {
-    if (header_bytes_ + buffer_.size() >= context_->options.header_limit) {
+    const uint64_t seen = header_bytes_ + buffer_.size();
+    if (seen >= context_->options.header_limit) {
       ec = bhttp::error::header_limit;
     } else {
+      // Never more than the limit: a head arriving slowly then fits the
+      // buffer the idle read made, rather than doubling it.
+      const size_t room = static_cast<size_t>(
+          std::min<uint64_t>(kReadChunk, context_->options.header_limit - seen));
       stream_.async_read_some(
-          buffer_.prepare(kReadChunk),
+          buffer_.prepare(room),
           beast::bind_front_handler(&Session::OnReadHeaderSome, shared_from_this()));
       return;
     }

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "http/endpoint.h"
+#include "http/request_body.h"
 #include "http/server_context.h"
 
 namespace dc::http {
@@ -39,7 +40,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Reclaim();
 
  private:
-  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using Parser = boost::beast::http::request_parser<RequestBody>;
 
   void Refuse();
   void StopAfterRequest();
