@@ -48,8 +48,8 @@ Status Resolve(const Organisation& org, Plan* plan) {
     }
     return Status::Ok();
   }
-  const Asset* asset = catalog.FindAsset(query.asset_id);
-  if (asset == nullptr || asset->org_id != org.id) {
+  const Asset* asset = catalog.FindAsset(org.id, query.asset_id);
+  if (asset == nullptr) {
     return Status::NotFound("asset " + std::to_string(query.asset_id) + " not found")
         .WithParameter("asset_id");
   }
@@ -58,7 +58,7 @@ Status Resolve(const Organisation& org, Plan* plan) {
   for (const std::string& id : ids) {
     bool in_asset = false;
     for (const std::string& member : asset->input_ids) in_asset = in_asset || member == id;
-    const Input* input = in_asset ? catalog.FindInput(id) : nullptr;
+    const Input* input = in_asset ? catalog.FindInput(org.id, id) : nullptr;
     if (input == nullptr) {
       return Status::NotFound("input '" + id.substr(0, 64) + "' is not an input of asset " +
                               std::to_string(asset->id))

@@ -5,25 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "api/string_output.h"
 #include "domain/catalog_types.h"
 #include "domain/fetch_types.h"
 #include "domain/reading.h"
 #include "storage/store.h"
 
 namespace dc::api {
-
-// Appends to a std::string: RapidJSON's writer renders straight into the
-// response body, with no intermediate document.
-class StringOutput {
- public:
-  using Ch = char;
-  explicit StringOutput(std::string* out) : out_(out) {}
-  void Put(char c) { out_->push_back(c); }
-  void Flush() {}
-
- private:
-  std::string* out_;
-};
 
 // Renders a fetch answer in the shapes of SPEC.md "Fetch", one piece at a
 // time, so a 100,000-reading answer is written as it is read. Numbers are

@@ -23,8 +23,10 @@ Result<const Organisation*> AuthenticateRequest(const CatalogSnapshot& catalog,
 
 Result<const Input*> FindOwnedInput(const CatalogSnapshot& catalog, const Organisation& org,
                                     std::string_view input_id) {
-  const Input* input = catalog.FindInput(input_id);
-  if (input == nullptr || input->org_id != org.id) {
+  // Looked up in `org`'s own index: another organisation's input is not
+  // there, exactly like one that exists nowhere.
+  const Input* input = catalog.FindInput(org.id, input_id);
+  if (input == nullptr) {
     std::string shown(input_id.substr(0, 64));
     return Status::NotFound("input '" + shown + "' not found");
   }

@@ -1,15 +1,22 @@
 #include "api/upload_response.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <charconv>
 
+#include "api/string_output.h"
 #include "domain/decimal.h"
 #include "domain/timestamp.h"
 
 namespace dc::api {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = StringWriter;
+
+// The 201 bodies nest five deep; a writer stack of this many levels, in a
+// pool on the caller's stack, never touches the heap.
+constexpr size_t kNestingLevels = 8;
+constexpr size_t kStackPoolBytes = 1024;
+// Room for a whole 201 body without regrowing (metadata aside).
+constexpr size_t kTypicalBodyBytes = 256;
 
 void NumberAsString(Writer& writer, const char* key, double value) {
   char text[kShortestDoubleSize];
@@ -21,9 +28,15 @@ void NumberAsString(Writer& writer, const char* key, double value) {
 }  // namespace
 
 std::string RenderStoredReading(int64_t id, const Reading& reading, std::string_view input_id) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  const std::string id_text = std::to_string(id);
+  std::string body;
+  body.reserve(kTypicalBodyBytes + reading.x_axis_value.size() + reading.metadata.size());
+  char pool_buffer[kStackPoolBytes];
+  rapidjson::MemoryPoolAllocator<> pool(pool_buffer, sizeof pool_buffer);
+  StringOutput output(&body);
+  Writer writer(output, &pool, kNestingLevels);
+  // Sent as a JSON string, as in the reference's answer.
+  char id_text[24];
+  const auto id_end = std::to_chars(id_text, id_text + sizeof id_text, id).ptr;
   char ts[kTimestampTextSize];
   FormatTimestamp(reading.timestamp, ts);
 
@@ -33,7 +46,7 @@ std::string RenderStoredReading(int64_t id, const Reading& reading, std::string_
   writer.Key("type");
   writer.String("SensorData");
   writer.Key("id");
-  writer.String(id_text.data(), static_cast<rapidjson::SizeType>(id_text.size()));
+  writer.String(id_text, static_cast<rapidjson::SizeType>(id_end - id_text));
   writer.Key("attributes");
   writer.StartObject();
   writer.Key("timestamp");
@@ -67,12 +80,15 @@ std::string RenderStoredReading(int64_t id, const Reading& reading, std::string_
   writer.EndObject();
   writer.EndObject();
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return body;
 }
 
 std::string RenderStoredBatch(size_t count) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  std::string body;
+  char pool_buffer[kStackPoolBytes];
+  rapidjson::MemoryPoolAllocator<> pool(pool_buffer, sizeof pool_buffer);
+  StringOutput output(&body);
+  Writer writer(output, &pool, kNestingLevels);
   writer.StartObject();
   writer.Key("meta");
   writer.StartObject();
@@ -80,7 +96,7 @@ std::string RenderStoredBatch(size_t count) {
   writer.Uint64(count);
   writer.EndObject();
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return body;
 }
 
 }  // namespace dc::api

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -19,65 +20,101 @@ using simdjson::dom::object;
 constexpr std::string_view kAttributeNames =
     "value, timestamp, latitude, longitude, x_axis_value, metadata";
 
-Status Bad(const std::string& pointer, std::string detail) {
-  return Status::InvalidArgument(std::move(detail)).WithPointer(pointer);
+// Where in the document a member is: a chain of parents on the stack. The
+// JSON pointer text is built only when there is an error to report, so a
+// valid reading costs no string allocation for it.
+struct Location {
+  const Location* parent = nullptr;
+  std::string_view key;  // the member name, unless an array element
+  bool is_element = false;
+  size_t index = 0;  // the array index, for an element
+
+  Location Member(std::string_view name) const { return Location{this, name, false, 0}; }
+  Location Element(size_t i) const { return Location{this, {}, true, i}; }
+
+  std::string Pointer() const {
+    if (parent == nullptr) return std::string();
+    std::string text = parent->Pointer();
+    text += '/';
+    if (is_element) {
+      text += std::to_string(index);
+    } else {
+      // RFC 6901: a member name's '~' and '/' are escaped.
+      for (char c : key) {
+        if (c == '~') {
+          text += "~0";
+        } else if (c == '/') {
+          text += "~1";
+        } else {
+          text += c;
+        }
+      }
+    }
+    return text;
+  }
+};
+
+Status Bad(const Location& where, std::string detail) {
+  return Status::InvalidArgument(std::move(detail)).WithPointer(where.Pointer());
 }
 
 // Remembers the member names of one object so a repeated one fails: which
-// of the two to believe would be a guess. Every object here accepts only a
-// handful of names and fails on any other, so the list stays short.
+// of the two to believe would be a guess. Every object here accepts at most
+// six names and fails on the first other one, so a fixed array suffices: a
+// name beyond it is a repeat or an unknown member, and fails either way.
 class SeenMembers {
  public:
-  Status Add(std::string_view key, const std::string& pointer) {
-    for (std::string_view seen : seen_) {
-      if (seen == key)
-        return Bad(pointer, "member " + QuoteForDetail(key) + " appears more than once");
+  Status Add(std::string_view key, const Location& where) {
+    for (size_t i = 0; i < count_; ++i) {
+      if (seen_[i] == key) {
+        return Bad(where, "member " + QuoteForDetail(key) + " appears more than once");
+      }
     }
-    seen_.push_back(key);
+    if (count_ < seen_.size()) seen_[count_++] = key;
     return Status::Ok();
   }
 
  private:
-  std::vector<std::string_view> seen_;
+  std::array<std::string_view, 8> seen_;
+  size_t count_ = 0;
 };
 
 // A JSON number, or a string holding a decimal number.
-Result<double> NumberOrDecimalString(element value, const std::string& pointer,
-                                     std::string_view name) {
+Result<double> NumberOrDecimalString(element value, const Location& where, std::string_view name) {
   if (value.is_number()) return value.get_double().value_unsafe();
   if (value.is_string()) {
     auto parsed = ParseDecimal(value.get_string().value_unsafe());
     if (!parsed) {
-      return Bad(pointer,
+      return Bad(where,
                  std::string(name) + " must be a decimal number: " + parsed.error().detail());
     }
     return *parsed;
   }
-  return Bad(pointer, std::string(name) + " must be a number or a string holding a decimal number");
+  return Bad(where, std::string(name) + " must be a number or a string holding a decimal number");
 }
 
-Result<std::optional<double>> Coordinate(element value, const std::string& pointer,
+Result<std::optional<double>> Coordinate(element value, const Location& where,
                                          std::string_view name, double bound) {
   if (value.is_null()) return std::optional<double>();
-  auto number = NumberOrDecimalString(value, pointer, name);
+  auto number = NumberOrDecimalString(value, where, name);
   if (!number) return number.error();
   if (!(*number >= -bound && *number <= bound)) {
-    return Bad(pointer, std::string(name) + " must be between " + FormatShortest(-bound) + " and " +
-                            FormatShortest(bound) + ", got " + FormatShortest(*number));
+    return Bad(where, std::string(name) + " must be between " + FormatShortest(-bound) + " and " +
+                          FormatShortest(bound) + ", got " + FormatShortest(*number));
   }
   return std::optional<double>(*number);
 }
 
-Status ParseAttributes(element value, const std::string& pointer, Reading* reading) {
+Status ParseAttributes(element value, const Location& where, Reading* reading) {
   object attributes;
   if (value.get_object().get(attributes) != simdjson::SUCCESS) {
-    return Bad(pointer, "attributes must be an object");
+    return Bad(where, "attributes must be an object");
   }
   SeenMembers seen;
   bool has_value = false;
   bool has_timestamp = false;
   for (auto field : attributes) {
-    const std::string at = pointer + "/" + std::string(field.key);
+    const Location at = where.Member(field.key);
     DC_RETURN_IF_ERROR(seen.Add(field.key, at));
     if (field.key == "value") {
       auto number = NumberOrDecimalString(field.value, at, "value");
@@ -90,7 +127,7 @@ Status ParseAttributes(element value, const std::string& pointer, Reading* readi
         return Bad(at, "timestamp must be a string like 2020-10-13T14:02:39.489Z");
       }
       auto ts = ParseTimestamp(text, DateOnly::kReject);
-      if (!ts) return ts.error().WithPointer(at);
+      if (!ts) return ts.error().WithPointer(at.Pointer());
       reading->timestamp = *ts;
       has_timestamp = true;
     } else if (field.key == "latitude") {
@@ -124,20 +161,20 @@ Status ParseAttributes(element value, const std::string& pointer, Reading* readi
                          "; accepted: " + std::string(kAttributeNames));
     }
   }
-  if (!has_value) return Bad(pointer + "/value", "value is required");
-  if (!has_timestamp) return Bad(pointer + "/timestamp", "timestamp is required");
+  if (!has_value) return Bad(where.Member("value"), "value is required");
+  if (!has_timestamp) return Bad(where.Member("timestamp"), "timestamp is required");
   return Status::Ok();
 }
 
 // `relationships.sensor.data`, when present, must name the input of the URL.
-Status ParseRelationships(element value, const std::string& pointer, std::string_view input_id) {
+Status ParseRelationships(element value, const Location& where, std::string_view input_id) {
   object relationships;
   if (value.get_object().get(relationships) != simdjson::SUCCESS) {
-    return Bad(pointer, "relationships must be an object");
+    return Bad(where, "relationships must be an object");
   }
   SeenMembers seen;
   for (auto field : relationships) {
-    const std::string at = pointer + "/" + std::string(field.key);
+    const Location at = where.Member(field.key);
     DC_RETURN_IF_ERROR(seen.Add(field.key, at));
     if (field.key != "sensor") {
       return Bad(at, "unknown relationship " + QuoteForDetail(field.key) + "; accepted: sensor");
@@ -148,44 +185,46 @@ Status ParseRelationships(element value, const std::string& pointer, std::string
     }
     element data;
     if (sensor["data"].get(data) != simdjson::SUCCESS || !data.is_object()) {
-      return Bad(at + "/data",
+      return Bad(at.Member("data"),
                  "relationships.sensor.data must be {\"type\": \"Sensor\", \"id\": \"" +
                      std::string(input_id) + "\"}");
     }
     std::string_view type, id;
     if (data["type"].get_string().get(type) != simdjson::SUCCESS || type != "Sensor") {
-      return Bad(at + "/data/type", "relationships.sensor.data.type must be \"Sensor\"");
+      return Bad(at.Member("data").Member("type"),
+                 "relationships.sensor.data.type must be \"Sensor\"");
     }
     if (data["id"].get_string().get(id) != simdjson::SUCCESS || id != input_id) {
-      return Bad(at + "/data/id", "relationships.sensor.data.id must be the input of the URL, \"" +
-                                      std::string(input_id) + "\"");
+      return Bad(at.Member("data").Member("id"),
+                 "relationships.sensor.data.id must be the input of the URL, \"" +
+                     std::string(input_id) + "\"");
     }
   }
   return Status::Ok();
 }
 
-Status ParseResource(element value, const std::string& pointer, std::string_view input_id,
+Status ParseResource(element value, const Location& where, std::string_view input_id,
                      Reading* reading) {
   object resource;
   if (value.get_object().get(resource) != simdjson::SUCCESS) {
-    return Bad(pointer, "each data element must be a SensorData object");
+    return Bad(where, "each data element must be a SensorData object");
   }
   element type;
   if (resource["type"].get(type) != simdjson::SUCCESS) {
-    return Bad(pointer + "/type", "type is required and must be \"SensorData\"");
+    return Bad(where.Member("type"), "type is required and must be \"SensorData\"");
   }
   std::string_view type_name;
   if (type.get_string().get(type_name) != simdjson::SUCCESS) {
-    return Bad(pointer + "/type", "type must be the string \"SensorData\"");
+    return Bad(where.Member("type"), "type must be the string \"SensorData\"");
   }
   if (type_name != "SensorData") {
     return Status::Conflict("type must be \"SensorData\", got " + QuoteForDetail(type_name))
-        .WithPointer(pointer + "/type");
+        .WithPointer(where.Member("type").Pointer());
   }
   SeenMembers seen;
   bool has_attributes = false;
   for (auto field : resource) {
-    const std::string at = pointer + "/" + std::string(field.key);
+    const Location at = where.Member(field.key);
     DC_RETURN_IF_ERROR(seen.Add(field.key, at));
     if (field.key == "type" || field.key == "links" || field.key == "meta") continue;
     if (field.key == "id") {
@@ -206,7 +245,7 @@ Status ParseResource(element value, const std::string& pointer, std::string_view
                          "; accepted: type, id, attributes, relationships");
     }
   }
-  if (!has_attributes) return Bad(pointer + "/attributes", "attributes is required");
+  if (!has_attributes) return Bad(where.Member("attributes"), "attributes is required");
   return Status::Ok();
 }
 
@@ -215,24 +254,26 @@ Status ParseResource(element value, const std::string& pointer, std::string_view
 Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input_id) {
   // One parser per thread: it keeps its buffers between requests.
   thread_local simdjson::dom::parser parser;
+  const Location root_location;
+  const Location data_location = root_location.Member("data");
   element root;
   if (auto error = parser.parse(body.data(), body.size()).get(root); error) {
-    return Bad("",
+    return Bad(root_location,
                std::string("request body is not valid JSON: ") + simdjson::error_message(error));
   }
   object document;
   if (root.get_object().get(document) != simdjson::SUCCESS) {
-    return Bad("", "request body must be a JSON object with a data member");
+    return Bad(root_location, "request body must be a JSON object with a data member");
   }
   // Two `data` members fail like any repeated member: which one to store
   // would be a guess. Other top-level members are ignored, so they are only
   // counted, never compared pairwise (a body may hold very many).
   size_t data_members = 0;
   for (auto field : document) data_members += field.key == "data" ? 1 : 0;
-  if (data_members > 1) return Bad("/data", "member 'data' appears more than once");
+  if (data_members > 1) return Bad(data_location, "member 'data' appears more than once");
   element data;
   if (document["data"].get(data) != simdjson::SUCCESS) {
-    return Bad("/data", "data is required");
+    return Bad(data_location, "data is required");
   }
   UploadBody upload;
   if (data.is_object()) {
@@ -242,25 +283,25 @@ Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input
                                      std::to_string(body.size()));
     }
     upload.readings.emplace_back();
-    DC_RETURN_IF_ERROR(ParseResource(data, "/data", input_id, &upload.readings.back()));
+    DC_RETURN_IF_ERROR(ParseResource(data, data_location, input_id, &upload.readings.back()));
     return upload;
   }
   simdjson::dom::array elements;
   if (data.get_array().get(elements) != simdjson::SUCCESS) {
-    return Bad("/data", "data must be a SensorData object or an array of them");
+    return Bad(data_location, "data must be a SensorData object or an array of them");
   }
   const size_t count = elements.size();
-  if (count == 0) return Bad("/data", "data must not be an empty array");
+  if (count == 0) return Bad(data_location, "data must not be an empty array");
   if (count > kMaxBatchElements) {
-    return Bad("/data", "a batch may hold at most " + std::to_string(kMaxBatchElements) +
-                            " readings, got " + std::to_string(count));
+    return Bad(data_location, "a batch may hold at most " + std::to_string(kMaxBatchElements) +
+                                  " readings, got " + std::to_string(count));
   }
   upload.is_batch = true;
   upload.readings.resize(count);
   size_t index = 0;
   for (element item : elements) {
     DC_RETURN_IF_ERROR(
-        ParseResource(item, "/data/" + std::to_string(index), input_id, &upload.readings[index]));
+        ParseResource(item, data_location.Element(index), input_id, &upload.readings[index]));
     ++index;
   }
   return upload;

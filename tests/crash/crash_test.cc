@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "crash/upload_ledger.h"
+#include "storage/hour_stats_check.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
 
@@ -190,6 +191,7 @@ struct DatabaseState {
   int64_t foreign_rows = 0;   // readings of an input the test did not create
   int64_t duplicate_ids = 0;  // rows sharing an id with another row
   std::string error;          // an SQLite failure while reading
+  std::string hour_stats;     // "" when hour_stats agrees with readings, else the first mismatch
 };
 
 // Opens the file as the restarted server would (recovering the WAL left by
@@ -240,6 +242,11 @@ DatabaseState ReadDatabase(const std::string& path, const Target& target) {
   // not enforce it, so a reused id counter would go unnoticed otherwise).
   for_each_row("SELECT count(*) - count(DISTINCT id) FROM readings",
                [&](sqlite3_stmt* row) { state.duplicate_ids = sqlite3_column_int64(row, 0); });
+  // The per-hour aggregates that statistics are answered from must have
+  // been committed with the readings, never apart from them.
+  if (::testing::AssertionResult match = HourStatsMatchReadings(db); !match) {
+    state.hour_stats = match.message();
+  }
   sqlite3_close(db);
   return state;
 }
@@ -344,6 +351,8 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
     EXPECT_EQ(database.integrity, "ok") << "round " << round << ": PRAGMA integrity_check";
     EXPECT_EQ(database.foreign_rows, 0) << "round " << round;
     EXPECT_EQ(database.duplicate_ids, 0) << "round " << round << ": reading ids reused";
+    EXPECT_EQ(database.hour_stats, "")
+        << "round " << round << ": hour_stats disagrees with readings";
 
     RoundStats round_stats;
     size_t durable = 0;

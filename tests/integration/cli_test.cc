@@ -162,34 +162,7 @@ TEST_F(CliTest, OrgCreateRefusesAnEmptyName) {
   EXPECT_TRUE(Refused(Run({"org", "create"})));
 }
 
-TEST_F(CliTest, RotateKeyStopsTheOldKeyOnARunningServerWithinOneSecond) {
-  const OrgInfo org = CreateOrg(db_);
-  const std::string input = CreateInput(db_, org.id);
-  ServerProcess server(db_);
-  auto upload = [&](const std::string& key, int second) {
-    HttpClient client(server.port());
-    return client
-        .Request("POST", UploadTarget(input), UploadHeaders({org.id, "", key}),
-                 SingleBody(Attributes("1", TimestampAt(second)), input))
-        .status;
-  };
-  ASSERT_EQ(upload(org.api_key, 0), 201);
-
-  rapidjson::Document rotated = Json({"org", "rotate-key", "--org", org.id});
-  EXPECT_EQ(Keys(rotated), (std::set<std::string>{"id", "name", "api_key"}));
-  EXPECT_EQ(rotated["id"].GetString(), org.id);
-  EXPECT_EQ(rotated["name"].GetString(), org.name);
-  const std::string new_key = rotated["api_key"].GetString();
-  EXPECT_TRUE(Matches(new_key, "[0-9a-f]{36}"));
-  EXPECT_NE(new_key, org.api_key);
-
-  int second = 1;
-  EXPECT_TRUE(PollUntil(milliseconds(1500), [&] {
-    return upload(org.api_key, second++) == 401 && upload(new_key, second++) == 201;
-  })) << "the old key still works, or the new one does not, 1.5 s after rotate-key";
-  EXPECT_EQ(upload(org.api_key, 100), 401);
-  EXPECT_EQ(upload(new_key, 101), 201);
-}
+// rotate-key on a running server: tenancy_test.cc.
 
 TEST_F(CliTest, RotateKeyOfAnUnknownOrganisationIsRefused) {
   EXPECT_TRUE(Refused(Run({"org", "rotate-key", "--org", "nobody"})));

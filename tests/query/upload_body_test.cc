@@ -109,6 +109,11 @@ TEST(UploadBody, ErrorsPointAtTheMember) {
               C::kInvalidArgument, "/data/attributes/x_axis_value");
   ExpectError(Single(R"("value":1,"value":2,"timestamp":"2020-01-01T00:00:00Z")"),
               C::kInvalidArgument, "/data/attributes/value");
+  // RFC 6901: '~' and '/' in a member name are escaped in the pointer.
+  ExpectError(Single(R"("value":1,"timestamp":"2020-01-01T00:00:00Z","a/b~c":1)"),
+              C::kInvalidArgument, "/data/attributes/a~1b~0c");
+  ExpectError(Single(R"("value":1,"timestamp":"2020-01-01T00:00:00Z","":1)"),
+              C::kInvalidArgument, "/data/attributes/");
 }
 
 TEST(UploadBody, RelationshipMustNameTheUrlInput) {

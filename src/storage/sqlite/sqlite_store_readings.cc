@@ -3,6 +3,8 @@
 // value; nothing is formatted per row. It keeps hour_stats in step in the
 // same transaction: per row only an in-memory update, then one statement per
 // touched hour (hour_stats.h).
+#include <sqlite3.h>
+
 #include <cmath>
 #include <string>
 
@@ -38,6 +40,18 @@ Status CheckFinite(std::span<const IngestBatch* const> batches) {
     }
   }
   return Status::Ok();
+}
+
+// The INSERT and the UPDATE take the same parameters (the UPDATE ignores ?3).
+void BindReading(Statement& write, int64_t input_pk, const Reading& reading, int64_t id) {
+  write.BindInt64(1, input_pk);
+  write.BindInt64(2, reading.timestamp.micros);
+  write.BindInt64(3, id);
+  write.BindDouble(4, reading.value);
+  write.BindOptionalDouble(5, reading.latitude);
+  write.BindOptionalDouble(6, reading.longitude);
+  write.BindTextOrNull(7, reading.x_axis_value);
+  write.BindTextOrNull(8, reading.metadata);
 }
 
 }  // namespace
@@ -92,29 +106,30 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
     for (size_t b = 0; b < batches.size(); ++b) {
       const IngestBatch& batch = *batches[b];
       for (const Reading& reading : batch.readings) {
-        Statement& find = w.find_reading_id;
-        find.BindInt64(1, batch.input_pk);
-        find.BindInt64(2, reading.timestamp.micros);
-        Result<bool> found = find.Step("looking up a reading");
-        if (!found) return found.error();
-        // An existing (input, timestamp) keeps its id and is replaced
-        // wholly; a new one takes the next id.
-        const int64_t id = *found ? find.ColumnInt64(0) : next_id;
-        find.Rewind();
-
-        // Both statements take the same parameters; the update ignores ?3.
-        Statement& write = *found ? w.update_reading : w.insert_reading;
-        write.BindInt64(1, batch.input_pk);
-        write.BindInt64(2, reading.timestamp.micros);
-        write.BindInt64(3, id);
-        write.BindDouble(4, reading.value);
-        write.BindOptionalDouble(5, reading.latitude);
-        write.BindOptionalDouble(6, reading.longitude);
-        write.BindTextOrNull(7, reading.x_axis_value);
-        write.BindTextOrNull(8, reading.metadata);
-        DC_RETURN_IF_ERROR(write.Run("storing a reading"));
-        write.Rewind();
-        if (*found) {
+        // Most readings are new: try the insert first (one b-tree descent);
+        // only when the (input, timestamp) exists is its id looked up and
+        // the reading replaced wholly under that id.
+        Statement& insert = w.insert_reading;
+        BindReading(insert, batch.input_pk, reading, next_id);
+        DC_RETURN_IF_ERROR(insert.Run("storing a reading"));
+        insert.Rewind();
+        const bool inserted = sqlite3_changes(w.connection.get()) > 0;
+        int64_t id = next_id;
+        if (!inserted) {
+          Statement& find = w.find_reading_id;
+          find.BindInt64(1, batch.input_pk);
+          find.BindInt64(2, reading.timestamp.micros);
+          Result<bool> found = find.Step("looking up a reading");
+          if (!found) return found.error();
+          if (!*found) return Status::Internal("a reading neither inserted nor found");
+          id = find.ColumnInt64(0);
+          find.Rewind();
+          Statement& update = w.update_reading;
+          BindReading(update, batch.input_pk, reading, id);
+          DC_RETURN_IF_ERROR(update.Run("replacing a reading"));
+          update.Rewind();
+        }
+        if (!inserted) {
           hour_changes.AddReplaced(batch.input_pk, reading.timestamp);
         } else {
           hour_changes.AddNew(batch.input_pk, reading.timestamp, reading.value);
