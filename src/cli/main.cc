@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   int64_t idle_ms = serve.http.idle_timeout.count();
   int64_t header_ms = serve.http.header_timeout.count();
+  int64_t body_ms = serve.http.body_timeout.count();
   serve_cmd
       ->add_option("--idle-timeout-ms", idle_ms, "close a keep-alive connection idle this long")
       ->check(CLI::PositiveNumber)
@@ -99,12 +100,18 @@ int main(int argc, char** argv) {
                    "a request head must arrive within this, from its first byte")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--body-timeout-ms", body_ms,
+                   "a request body must arrive within this, once its head is read")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   serve_cmd->add_option("--tls-cert", serve.tls_cert, "certificate file (PEM) for HTTPS");
   serve_cmd->add_option("--tls-key", serve.tls_key, "private key file (PEM) for HTTPS");
   serve_cmd->callback([&] {
     serve.db_url = db_url;
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);
     serve.http.header_timeout = std::chrono::milliseconds(header_ms);
+    serve.http.body_timeout = std::chrono::milliseconds(body_ms);
     serve.store.sync = sync == "normal" ? dc::SyncMode::kNormal : dc::SyncMode::kFull;
     exit_code = dc::cli::Serve(serve);
   });

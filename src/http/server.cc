@@ -104,10 +104,7 @@ class HttpServer::Impl {
                              if (ec == net::error::operation_aborted || stopping_) return;
                              if (!ec) {
                                socket.set_option(tcp::no_delay(true), ec);
-                               const bool over = context_->Count() >=
-                                                 context_->options.max_connections;
-                               std::make_shared<Session>(std::move(socket), context_, over)
-                                   ->Start();
+                               std::make_shared<Session>(std::move(socket), context_)->Start();
                              }
                              DoAccept();
                            });

@@ -6,21 +6,65 @@
 
 namespace dc::http {
 
-uint64_t ServerContext::Register(const std::shared_ptr<Session>& session) {
+bool ServerContext::Admit(const std::shared_ptr<Session>& session, Slot& slot,
+                          std::shared_ptr<Session>* reclaimed) {
   std::lock_guard lock(mutex);
-  const uint64_t id = next_id++;
-  sessions.emplace(id, session);
-  return id;
+  if (counted >= options.max_connections) {
+    if (idle_head == nullptr) return false;
+    // The place passes from the session idle longest to the newcomer; the
+    // count stays. The old session closes on its own strand.
+    Slot& oldest = *idle_head;
+    Unlink(oldest);
+    oldest.counted = false;
+    *reclaimed = oldest.session.lock();
+  } else {
+    ++counted;
+  }
+  slot.id = next_id++;
+  slot.session = session;
+  slot.counted = true;
+  sessions.emplace(slot.id, session);
+  // It has read nothing yet: idle from the start, so a flood of new
+  // connections can reclaim it before its strand has even run.
+  Link(slot);
+  return true;
 }
 
-void ServerContext::Unregister(uint64_t id) {
+void ServerContext::Unregister(Slot& slot) {
   std::lock_guard lock(mutex);
-  sessions.erase(id);
+  if (slot.id == 0) return;
+  if (slot.idle) Unlink(slot);
+  if (slot.counted) --counted;
+  slot.counted = false;
+  sessions.erase(slot.id);
+  slot.id = 0;
 }
 
-size_t ServerContext::Count() {
+bool ServerContext::EnterIdle(Slot& slot) {
   std::lock_guard lock(mutex);
-  return sessions.size();
+  if (slot.counted && !slot.idle) Link(slot);
+  return slot.counted;
+}
+
+bool ServerContext::LeaveIdle(Slot& slot) {
+  std::lock_guard lock(mutex);
+  if (slot.idle) Unlink(slot);
+  return slot.counted;
+}
+
+void ServerContext::Link(Slot& slot) {
+  slot.idle = true;
+  slot.prev = idle_tail;
+  slot.next = nullptr;
+  (idle_tail ? idle_tail->next : idle_head) = &slot;
+  idle_tail = &slot;
+}
+
+void ServerContext::Unlink(Slot& slot) {
+  (slot.prev ? slot.prev->next : idle_head) = slot.next;
+  (slot.next ? slot.next->prev : idle_tail) = slot.prev;
+  slot.prev = slot.next = nullptr;
+  slot.idle = false;
 }
 
 void ServerContext::DrainAll() {
@@ -34,5 +78,13 @@ void ServerContext::DrainAll() {
   // Drain() outside the lock: it may end a session, whose destructor takes it.
   for (auto& session : live) session->Drain();
 }
+
+bool ServerContext::BeginRefusedLinger() {
+  if (refused_lingering.fetch_add(1) < options.max_refused_lingering) return true;
+  refused_lingering.fetch_sub(1);
+  return false;
+}
+
+void ServerContext::EndRefusedLinger() { refused_lingering.fetch_sub(1); }
 
 }  // namespace dc::http

@@ -19,9 +19,15 @@ struct ServerOptions {
   // Bodies larger than a route's own limit are refused with 413 before they
   // are read; this is only the ceiling no route may exceed.
   uint64_t max_body_limit = 16 * 1024 * 1024;
-  // Open connections beyond this are answered 503 and closed at once, so a
-  // flood of idle sockets cannot exhaust file descriptors.
+  // Open connections. A new connection beyond this takes the place of the
+  // connection idle longest (waiting for a request's first byte), which is
+  // closed; when none is idle it is answered 503 and closed. So a flood of
+  // idle sockets can neither exhaust file descriptors nor lock clients out.
   size_t max_connections = 10000;
+  // Refused (503) connections hold no place; at most this many at a time
+  // linger for a moment after the 503 so their clients read it, the others
+  // are closed as soon as it is written.
+  size_t max_refused_lingering = 128;
   // A keep-alive connection may wait this long for the next request.
   std::chrono::milliseconds idle_timeout{60'000};
   // Once a request's first byte arrives, its head must be complete within

@@ -1,5 +1,6 @@
 #include "http/session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -60,40 +61,56 @@ bool IsQuietDisconnect(const beast::error_code& ec) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
-                 bool over_limit)
-    : stream_(std::move(socket)), context_(std::move(context)), over_limit_(over_limit) {}
+Session::Session(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
+    : stream_(std::move(socket)), context_(std::move(context)) {}
 
 Session::~Session() {
-  if (registry_id_ != 0) context_->Unregister(registry_id_);
+  context_->Unregister(slot_);
+  if (refused_linger_) context_->EndRefusedLinger();
 }
 
 void Session::Start() {
-  // Registering on the strand keeps all of this session's state there.
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->over_limit_) {
-      self->body_unread_ = true;
-      Response response = ErrorResponse(Status::Unavailable(
-          "too many open connections; retry shortly"));
-      response.headers.emplace_back("Retry-After", "1");
-      response.close = true;
-      self->Write(std::move(response));
-      return;
-    }
-    self->registry_id_ = self->context_->Register(self);
+  // Admitted here, in accept order, so the count of places is exact; the
+  // rest of the session's state lives on its strand.
+  std::shared_ptr<Session> reclaimed;
+  const bool admitted = context_->Admit(shared_from_this(), slot_, &reclaimed);
+  if (reclaimed) reclaimed->Reclaim();
+  net::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
+    if (!admitted) return self->Refuse();
     self->DoReadIdle();
   });
 }
 
+// Every place is held by a connection in the middle of a request.
+void Session::Refuse() {
+  // The client may have sent its request already: lingering (reading and
+  // dropping it) lets it read the 503 instead of a reset. Refused
+  // connections hold no place, so only a bounded number may linger.
+  refused_linger_ = context_->BeginRefusedLinger();
+  body_unread_ = refused_linger_;
+  Response response =
+      ErrorResponse(Status::Unavailable("too many open connections; retry shortly"));
+  response.headers.emplace_back("Retry-After", "1");
+  response.close = true;
+  Write(std::move(response));
+}
+
 void Session::Drain() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
-    // A request that has already arrived is still answered (and the
-    // connection closed after it); only a connection with nothing to do is
-    // closed now. Cancelling, not closing: if the pending read has already
-    // taken the request's bytes, it completes with them, and OnReadIdle
-    // serves the request; otherwise it completes as aborted and closes.
-    if (self->idle_ && !self->HasUnreadBytes()) self->stream_.cancel();
-  });
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->StopAfterRequest(); });
+}
+
+void Session::Reclaim() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->StopAfterRequest(); });
+}
+
+void Session::StopAfterRequest() {
+  closing_ = true;
+  // A request that has already arrived is still answered (and the
+  // connection closed after it); only a connection with nothing to do is
+  // closed now. Cancelling, not closing: if the pending read has already
+  // taken the request's bytes, it completes with them, and OnReadIdle
+  // serves the request; otherwise it completes as aborted and closes.
+  if (idle_ && !HasUnreadBytes()) stream_.cancel();
 }
 
 bool Session::HasUnreadBytes() {
@@ -104,7 +121,8 @@ bool Session::HasUnreadBytes() {
 
 void Session::DoReadIdle() {
   if (buffer_.size() > 0) return DoReadHeader();  // a pipelined request is waiting
-  if (context_->draining.load() && !HasUnreadBytes()) return Close();
+  if (!context_->EnterIdle(slot_)) closing_ = true;  // a newcomer took the place
+  if ((closing_ || context_->draining.load()) && !HasUnreadBytes()) return Close();
   idle_ = true;
   stream_.expires_after(context_->options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
@@ -113,6 +131,7 @@ void Session::DoReadIdle() {
 
 void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
   idle_ = false;
+  if (!context_->LeaveIdle(slot_)) closing_ = true;  // a newcomer took the place
   if (ec) return Close();
   buffer_.commit(bytes);
   DoReadHeader();
@@ -142,11 +161,16 @@ void Session::ParseHeader() {
   buffer_.consume(used);
   header_bytes_ += used;
   if (ec == bhttp::error::need_more) {
-    if (header_bytes_ + buffer_.size() >= context_->options.header_limit) {
+    const uint64_t seen = header_bytes_ + buffer_.size();
+    if (seen >= context_->options.header_limit) {
       ec = bhttp::error::header_limit;
     } else {
+      // Never more than the limit: a head arriving slowly then fits the
+      // buffer the idle read made, rather than doubling it.
+      const size_t room = static_cast<size_t>(
+          std::min<uint64_t>(kReadChunk, context_->options.header_limit - seen));
       stream_.async_read_some(
-          buffer_.prepare(kReadChunk),
+          buffer_.prepare(room),
           beast::bind_front_handler(&Session::OnReadHeaderSome, shared_from_this()));
       return;
     }
@@ -285,8 +309,9 @@ void Session::AnswerTransportError(const Status& status) {
 }
 
 void Session::Write(Response response) {
-  const bool keep_alive = !response.close && !body_unread_ && !context_->draining.load() &&
-                          parser_.has_value() && parser_->get().keep_alive();
+  const bool keep_alive = !response.close && !body_unread_ && !closing_ &&
+                          !context_->draining.load() && parser_.has_value() &&
+                          parser_->get().keep_alive();
   auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
   message->result(static_cast<unsigned>(response.status));
   message->version(parser_.has_value() ? parser_->get().version() : 11);

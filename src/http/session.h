@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "http/endpoint.h"
+#include "http/request_body.h"
 #include "http/server_context.h"
 
 namespace dc::http {
@@ -19,21 +20,30 @@ namespace dc::http {
 // response is ever queued per connection).
 //
 // Lives as long as its pending asynchronous operation: each step binds
-// shared_from_this(). All its work runs on its own strand; Drain() may be
-// called from any thread.
+// shared_from_this(). All its work runs on its own strand; Drain() and
+// Reclaim() may be called from any thread.
+//
+// Start() takes a connection place (ServerContext::Admit): a free one, or
+// that of the session idle longest, which is reclaimed; without one the
+// client gets a 503 and the connection is closed.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
-          bool over_limit);
+  Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
   ~Session();
 
+  // Call once, on the acceptor's strand (admissions are taken in order).
   void Start();
   // Stops the session after its current request; closes it now if idle.
+  // For shutdown.
   void Drain();
+  // The same, when a newcomer has taken this session's place.
+  void Reclaim();
 
  private:
-  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using Parser = boost::beast::http::request_parser<RequestBody>;
 
+  void Refuse();
+  void StopAfterRequest();
   void DoReadIdle();
   void OnReadIdle(boost::beast::error_code ec, size_t bytes);
   void DoReadHeader();
@@ -56,13 +66,14 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   std::optional<Parser> parser_;
-  bool over_limit_;
-  bool idle_ = false;         // waiting for a request's first byte
-  bool head_request_ = false;  // the request being answered is HEAD
-  bool body_unread_ = false;   // the request's body was not consumed
+  ServerContext::Slot slot_;
+  bool refused_linger_ = false;  // holds one of the refused connections' linger places
+  bool closing_ = false;         // close after the current request (drained or reclaimed)
+  bool idle_ = false;            // waiting for a request's first byte
+  bool head_request_ = false;    // the request being answered is HEAD
+  bool body_unread_ = false;     // the request's body was not consumed
   bool closed_ = false;
   uint64_t header_bytes_ = 0;  // of the current head, consumed by the parser
-  uint64_t registry_id_ = 0;
 };
 
 }  // namespace dc::http

@@ -30,11 +30,41 @@ class LimitsTest : public ServerTest {
   }
 };
 
-TEST_F(LimitsTest, ConnectionsBeyondTheLimitGet503AndAreClosed) {
+// Keep-alive connections that do not time out while a test needs them idle.
+class LimitsKeepAliveTest : public LimitsTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--max-connections", std::to_string(kMaxConnections)};
+  }
+};
+
+TEST_F(LimitsKeepAliveTest, NewConnectionAtTheLimitTakesThePlaceOfTheLongestIdle) {
   std::vector<std::unique_ptr<HttpClient>> held;
   for (int i = 0; i < kMaxConnections; ++i) {
     held.push_back(std::make_unique<HttpClient>(server_->port()));
     ASSERT_EQ(UploadOn(*held.back(), i).status, 201);
+  }
+  // Every place is held by a keep-alive connection between requests: the
+  // newcomer is served, and the connection idle longest is closed.
+  HttpClient newcomer(server_->port());
+  EXPECT_EQ(UploadOn(newcomer, 10).status, 201);
+  EXPECT_TRUE(held[0]->ClosedByPeer());
+  for (int i = 1; i < kMaxConnections; ++i) EXPECT_EQ(UploadOn(*held[i], 10 + i).status, 201);
+}
+
+TEST_F(LimitsTest, ConnectionsBeyondTheLimitGet503WhenNoneIsIdle) {
+  // Every place is held by a request whose body is still arriving.
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < kMaxConnections; ++i) {
+    held.push_back(std::make_unique<HttpClient>(server_->port()));
+    const std::string body = SingleBody(Attributes("1", TimestampAt(i)), input_);
+    std::string head = "POST " + UploadTarget(input_) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto& [name, value] : UploadHeaders(org_)) head += name + ": " + value + "\r\n";
+    head += "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    held.back()->Write(head);
+    // The 100 proves the server has read the head: the connection is busy.
+    ASSERT_EQ(held.back()->ReadResponse().status, 100);
+    held.back()->Write(body.substr(0, 10));
   }
   HttpClient over(server_->port());
   HttpResponse refused = over.ReadResponse();
@@ -42,9 +72,6 @@ TEST_F(LimitsTest, ConnectionsBeyondTheLimitGet503AndAreClosed) {
   EXPECT_EQ(refused.Header("retry-after"), "1");
   EXPECT_FALSE(refused.keep_alive);
   EXPECT_TRUE(over.ClosedByPeer());
-
-  // Connections within the limit are still served.
-  EXPECT_EQ(UploadOn(*held[0], 10).status, 201);
 
   // Once one closes, a new connection is served again.
   held.pop_back();
@@ -56,6 +83,10 @@ TEST_F(LimitsTest, ConnectionsBeyondTheLimitGet503AndAreClosed) {
     if (!served) std::this_thread::sleep_for(milliseconds(20));
   }
   EXPECT_TRUE(served);
+
+  // The requests in progress go on.
+  held[0]->Write(SingleBody(Attributes("1", TimestampAt(0)), input_).substr(10));
+  EXPECT_EQ(held[0]->ReadResponse().status, 201);
 }
 
 TEST_F(LimitsTest, IdleConnectionIsClosedAfterTheIdleTimeout) {
