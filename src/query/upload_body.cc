@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "common/quote.h"
@@ -252,8 +253,15 @@ Status ParseResource(element value, const Location& where, std::string_view inpu
 }  // namespace
 
 Result<UploadBody> ParseUploadBody(std::string_view body, std::string_view input_id) {
-  // One parser per thread: it keeps its buffers between requests.
-  thread_local simdjson::dom::parser parser;
+  // Bodies up to this size reuse the thread's parser, which keeps its
+  // buffers between requests; a larger one gets a parser of its own, freed
+  // on return, so that one 16 MiB body does not leave several times its
+  // size allocated on an I/O thread for good.
+  constexpr size_t kReusedParserBytes = 2 * 1024 * 1024;
+  thread_local simdjson::dom::parser reused_parser;
+  std::optional<simdjson::dom::parser> own_parser;
+  simdjson::dom::parser& parser =
+      body.size() <= kReusedParserBytes ? reused_parser : own_parser.emplace();
   const Location root_location;
   const Location data_location = root_location.Member("data");
   element root;
