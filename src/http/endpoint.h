@@ -11,7 +11,7 @@
 namespace dc::http {
 
 // Delivers the response of one request. Call exactly once, from any thread;
-// the session writes the response on its own strand.
+// the session writes the response on its own I/O thread.
 using Responder = std::function<void(Response)>;
 
 // What a route wants after seeing the head: the body (up to `body_limit`

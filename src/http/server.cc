@@ -2,11 +2,13 @@
 
 #include <sys/resource.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <csignal>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -55,80 +57,94 @@ void RaiseFileLimit() {
 
 }  // namespace
 
+// One io_context per I/O thread, each run by its own thread. A connection
+// lives on one of them from accept to close, so its handlers need no strand
+// and the threads share no scheduler lock or wake-ups; connections are dealt
+// out in turn. The acceptor and the signals live on the first.
 class HttpServer::Impl {
  public:
   Impl(Router router, ServerOptions options)
-      : threads_(options.threads ? options.threads
-                                 : std::max(1u, std::thread::hardware_concurrency())),
-        io_(static_cast<int>(threads_)),
-        acceptor_(net::make_strand(io_)),
-        signals_(io_, SIGINT, SIGTERM),
-        context_(std::make_shared<ServerContext>(std::move(router), std::move(options))) {}
+      : context_(std::make_shared<ServerContext>(std::move(router), std::move(options))) {
+    const unsigned threads = context_->options.threads
+                                 ? context_->options.threads
+                                 : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) {
+      ios_.push_back(std::make_unique<net::io_context>(1));
+      // Keeps a thread running while its context has no connection yet.
+      guards_.push_back(net::make_work_guard(*ios_.back()));
+    }
+    acceptor_.emplace(*ios_.front());
+    signals_.emplace(*ios_.front(), SIGINT, SIGTERM);
+  }
 
   Result<uint16_t> Listen() {
     RaiseFileLimit();
     auto endpoint = ParseListen(context_->options.listen);
     if (!endpoint) return endpoint.error();
     boost::system::error_code ec;
-    acceptor_.open(endpoint->protocol(), ec);
-    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(*endpoint, ec);
-    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    acceptor_->open(endpoint->protocol(), ec);
+    if (!ec) acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(*endpoint, ec);
+    if (!ec) acceptor_->listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
       return Status::Unavailable("cannot listen on " + context_->options.listen + ": " +
                                  ec.message());
     }
-    return acceptor_.local_endpoint().port();
+    return acceptor_->local_endpoint().port();
   }
 
   void Run(std::function<void()> on_stopping) {
     on_stopping_ = std::move(on_stopping);
-    signals_.async_wait([this](const boost::system::error_code& ec, int) {
-      if (!ec) Stop();
+    signals_->async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) BeginStop();
     });
     DoAccept();
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads_; ++i) pool.emplace_back([this] { io_.run(); });
-    io_.run();
+    for (size_t i = 1; i < ios_.size(); ++i) pool.emplace_back([this, i] { ios_[i]->run(); });
+    ios_.front()->run();
     for (auto& thread : pool) thread.join();
   }
 
   void Stop() {
-    net::post(acceptor_.get_executor(), [this] { BeginStop(); });
+    net::post(*ios_.front(), [this] { BeginStop(); });
   }
 
  private:
   void DoAccept() {
-    acceptor_.async_accept(net::make_strand(io_),
-                           [this](boost::system::error_code ec, tcp::socket socket) {
-                             if (ec == net::error::operation_aborted || stopping_) return;
-                             if (!ec) {
-                               socket.set_option(tcp::no_delay(true), ec);
-                               std::make_shared<Session>(std::move(socket), context_)->Start();
-                             }
-                             DoAccept();
-                           });
+    net::io_context& home = *ios_[next_io_];
+    next_io_ = (next_io_ + 1) % ios_.size();
+    acceptor_->async_accept(home, [this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || stopping_) return;
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), context_)->Start();
+      }
+      DoAccept();
+    });
   }
 
-  // Runs on the acceptor's strand.
+  // Runs on the first context's thread, as every acceptor handler does.
   void BeginStop() {
     if (stopping_) return;
     stopping_ = true;
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
-    signals_.cancel(ignored);
+    acceptor_->close(ignored);
+    signals_->cancel(ignored);
     context_->draining.store(true);
     context_->DrainAll();
+    // Each thread now ends once its connections have finished.
+    for (auto& guard : guards_) guard.reset();
     if (on_stopping_) on_stopping_();
   }
 
-  const unsigned threads_;
-  net::io_context io_;
-  tcp::acceptor acceptor_;
-  net::signal_set signals_;
   std::shared_ptr<ServerContext> context_;
+  std::vector<std::unique_ptr<net::io_context>> ios_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<net::signal_set> signals_;
+  size_t next_io_ = 0;  // only touched on the first context's thread
   std::function<void()> on_stopping_;
-  bool stopping_ = false;  // only touched on the acceptor's strand
+  bool stopping_ = false;  // only touched on the first context's thread
 };
 
 HttpServer::HttpServer(Router router, ServerOptions options)

@@ -12,7 +12,7 @@ bool ServerContext::Admit(const std::shared_ptr<Session>& session, Slot& slot,
   if (counted >= options.max_connections) {
     if (idle_head == nullptr) return false;
     // The place passes from the session idle longest to the newcomer; the
-    // count stays. The old session closes on its own strand.
+    // count stays. The old session closes on its own thread.
     Slot& oldest = *idle_head;
     Unlink(oldest);
     oldest.counted = false;
@@ -25,7 +25,7 @@ bool ServerContext::Admit(const std::shared_ptr<Session>& session, Slot& slot,
   slot.counted = true;
   sessions.emplace(slot.id, session);
   // It has read nothing yet: idle from the start, so a flood of new
-  // connections can reclaim it before its strand has even run.
+  // connections can reclaim it before its thread has even run it.
   Link(slot);
   return true;
 }

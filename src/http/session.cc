@@ -71,7 +71,7 @@ Session::~Session() {
 
 void Session::Start() {
   // Admitted here, in accept order, so the count of places is exact; the
-  // rest of the session's state lives on its strand.
+  // rest of the session's state lives on its thread.
   std::shared_ptr<Session> reclaimed;
   const bool admitted = context_->Admit(shared_from_this(), slot_, &reclaimed);
   if (reclaimed) reclaimed->Reclaim();

@@ -20,7 +20,7 @@ namespace dc::http {
 // response is ever queued per connection).
 //
 // Lives as long as its pending asynchronous operation: each step binds
-// shared_from_this(). All its work runs on its own strand; Drain() and
+// shared_from_this(). All its work runs on the one I/O thread (io_context) it was accepted on; Drain() and
 // Reclaim() may be called from any thread.
 //
 // Start() takes a connection place (ServerContext::Admit): a free one, or
@@ -31,7 +31,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
   ~Session();
 
-  // Call once, on the acceptor's strand (admissions are taken in order).
+  // Call once, on the acceptor's thread (admissions are taken in order).
   void Start();
   // Stops the session after its current request; closes it now if idle.
   // For shutdown.
