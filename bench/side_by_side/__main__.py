@@ -177,4 +177,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        log("interrupted: servers stopped")
+        sys.exit(130)

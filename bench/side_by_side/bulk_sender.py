@@ -12,6 +12,7 @@ prints one JSON object: {"readings": N, "seconds": S, "bodies_bytes": B}
 import http.client
 import json
 import multiprocessing
+import signal
 import sys
 import time
 
@@ -31,6 +32,7 @@ def _records(data):
 
 
 def _connection(port, status, path, headers, barrier, results):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it ends us as daemons
     with open(path, "rb") as f:
         data = f.read()
     records = _records(data)
@@ -54,7 +56,8 @@ def send(port, status, files, headers):
     barrier = multiprocessing.Barrier(len(files) + 1)
     results = multiprocessing.Queue()
     workers = [multiprocessing.Process(target=_connection,
-                                       args=(port, status, f, headers, barrier, results))
+                                       args=(port, status, f, headers, barrier, results),
+                                       daemon=True)
                for f in files]
     for w in workers:
         w.start()
