@@ -6,6 +6,8 @@ whole-range statistics of W4. A value is a seeded random walk in steps of
 0.01 (a slowly drifting sensor), so every system gets the very same numbers,
 written with two decimals.
 """
+import datetime
+import functools
 import itertools
 import random
 
@@ -21,6 +23,17 @@ def input_id(index):
     return f"sen{index:04d}"
 
 
+class _Texts(dict):
+    """Centi-units to their two-decimal text, computed once per value."""
+
+    def __missing__(self, centi):
+        text = self[centi] = f"{centi / 100:.2f}"
+        return text
+
+
+_TEXTS = _Texts()
+
+
 class ValueWalk:
     """The values of one input, chunk after chunk, in timestamp order."""
 
@@ -29,14 +42,9 @@ class ValueWalk:
         self._centi = 2000 + 10 * (index % 50)
 
     def next_chunk(self, n):
-        steps = self._rng.choices(_STEPS, k=n)
-        out = []
-        c = self._centi
-        for s in steps:
-            c += s
-            out.append(f"{c / 100:.2f}")
-        self._centi = c
-        return out
+        centis = list(itertools.accumulate(self._rng.choices(_STEPS, k=n), initial=self._centi))
+        self._centi = centis[-1]
+        return [_TEXTS[c] for c in centis[1:]]
 
 
 def batches(per_input):
@@ -61,13 +69,14 @@ _HMS = [f"{h:02d}:{m:02d}:{s:02d}" for h, m, s in itertools.product(range(24), r
 
 def day_text(second):
     """YYYY-MM-DD of START + second (UTC)."""
-    import datetime
     return (datetime.datetime(2025, 1, 1) + datetime.timedelta(days=second // 86400)).strftime("%Y-%m-%d")
 
 
+@functools.lru_cache(maxsize=8)
 def times(first, count, sep, zone):
     """Timestamps START+first … START+first+count-1 as text, e.g.
-    '2025-01-01T00:00:00Z' (sep 'T', zone 'Z')."""
+    '2025-01-01T00:00:00Z' (sep 'T', zone 'Z'). Cached: consecutive
+    batches of different inputs share their seconds."""
     out = []
     second = first
     end = first + count

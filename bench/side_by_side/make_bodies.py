@@ -22,27 +22,32 @@ from side_by_side import dataset as ds
 INFLUX_PATH = "/write?db=bench&precision=s"
 
 
-def _datacooee(index, first, count, values):
-    ts = ds.times(first, count, "T", "Z")
-    items = ",".join('{"type":"SensorData","attributes":{"value":%s,"timestamp":"%s"}}' % (v, t)
-                     for v, t in zip(values, ts))
-    body = ('{"data":[' + items + "]}").encode()
-    path = f"/api/external/v1/inputs/{ds.input_id(index)}/inputdata/"
+def _record(path, count, body):
     return b"%d %d %s\n" % (len(body), count, path.encode()) + body
+
+
+def _datacooee(index, first, count, values):
+    # Each element is '{"type":"SensorData","attributes":{"value":V,"timestamp":"T"}}'.
+    head = '{"type":"SensorData","attributes":{"value":'
+    ts = ds.times(first, count, "T", "Z")
+    items = [v + ',"timestamp":"' + t + '"}}' for v, t in zip(values, ts)]
+    body = ('{"data":[' + head + ("," + head).join(items) + "]}").encode()
+    return _record(f"/api/external/v1/inputs/{ds.input_id(index)}/inputdata/", count, body)
 
 
 def _influx(index, first, count, values):
     prefix = f"r,input={ds.input_id(index)} value="
     second = ds.START + first
-    body = "".join(f"{prefix}{v} {second + k}\n" for k, v in enumerate(values)).encode()
-    return b"%d %d %s\n" % (len(body), count, INFLUX_PATH.encode()) + body
+    lines = [v + " " + str(second + k) + "\n" for k, v in enumerate(values)]
+    return _record(INFLUX_PATH, count, (prefix + prefix.join(lines)).encode())
 
 
 def _pg(index, first, count, values):
-    ts = ds.times(first, count, " ", "+00")
-    name = ds.input_id(index)
-    rows = "".join(f"{name}\t{t}\t{v}\n" for t, v in zip(ts, values))
-    return ("COPY readings (input_id, ts, value) FROM STDIN;\n" + rows + "\\.\n").encode()
+    prefix = ds.input_id(index) + "\t"
+    ts = ds.times(first, count, " ", "+00\t")
+    rows = [t + v + "\n" for t, v in zip(ts, values)]
+    return ("COPY readings (input_id, ts, value) FROM STDIN;\n" + prefix + prefix.join(rows)
+            + "\\.\n").encode()
 
 
 FORMATS = {"datacooee": _datacooee, "influx": _influx, "pg": _pg}

@@ -117,8 +117,9 @@ class Influx:
 
     def settle(self):
         """Waits until the cache was written to TSM files (WAL nearly empty)
-        and compactions have stopped (influxd idle for 5 s)."""
-        return procstat.wait_idle(self.pid, quiet_for=5.0, limit=600.0,
+        and compactions have stopped: influxd idle for 15 s, longer than the
+        10 s after which a cold shard gets its full compaction."""
+        return procstat.wait_idle(self.pid, quiet_for=15.0, limit=600.0,
                                   also=lambda: self._wal_bytes() < 1 << 20)
 
     def bytes_on_disk(self):
