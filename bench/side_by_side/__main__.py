@@ -90,10 +90,13 @@ def run_system(s, cfg, res, notes):
         else:
             for rep in range(cfg.reps):
                 s.fresh()
-                (_, secs, _), _ = measured(res, "w2", s, lambda: s.bulk(""))
+                (_, secs, _), cores = measured(res, "w2", s, lambda: s.bulk(""))
                 res.add("w2", name, cfg.total / secs)
                 log(f"{name} W2 rep {rep + 1}: {cfg.total:,} readings in {secs:.1f} s = "
-                    f"{cfg.total / secs:,.0f}/s")
+                    f"{cfg.total / secs:,.0f}/s, server {cores:.2f} cores")
+            if getattr(s, "commit_log", None):
+                notes.append(f"datacooee's W1 server, at its end: {s.commit_log[0]}; "
+                             f"after the W2 loads: {'; '.join(s.commit_log[1:])}")
             began = time.monotonic()
             size = s.bytes_on_disk()
             res.add("w5", name, size / cfg.total)
@@ -167,7 +170,8 @@ def main():
     load_after = os.getloadavg()
 
     text, markdown = results_file.render(cfg, res, notes, elapsed,
-                                         (load_before, load_after), fsync)
+                                         (load_before, load_after), fsync,
+                                         common.versions(cfg.binary))
     print()
     print(text)
     os.makedirs(os.path.dirname(os.path.abspath(cfg.results)), exist_ok=True)

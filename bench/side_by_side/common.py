@@ -90,3 +90,22 @@ def fsync_ms(directory, count=100):
             times.append(time.perf_counter() - began)
     os.remove(path)
     return statistics.median(times) * 1000
+
+
+def versions(binary):
+    """One line naming the version of every program measured."""
+    def first_line(cmd):
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        except OSError:
+            return "?"
+        return ((done.stdout or done.stderr).strip().splitlines() or ["?"])[0]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    commit = first_line(["git", "-C", root, "describe", "--always", "--dirty"])
+    return "; ".join([
+        f"datacooee {commit}",
+        first_line(["influxd", "version"]),
+        first_line(["/usr/lib/postgresql/15/bin/postgres", "--version"]),
+        first_line(["nginx", "-v"]),
+        first_line(["wrk", "-v"]).split(" Copyright")[0],
+    ])

@@ -49,6 +49,8 @@ def _ratio(a, b):
     if a is None or b is None or b == 0:
         return "–"
     r = a / b
+    if r < 0.1:  # 1/129× reads better than 0.00775×
+        return f"1/{1 / r:,.0f}×"
     return f"{r:.3g}×" if r < 100 else f"{r:,.0f}×"
 
 

@@ -62,7 +62,9 @@ def _methods(cfg):
   `get_inputdata_by_inputs` with `timeperiod_start`/`timeperiod_finish`
   (inclusive, so first … first + 3599 s), `order_by=timestamp&sort_by=desc&limit=1000`;
   InfluxDB `SELECT value FROM r WHERE input='…' AND time >= … AND time < …
-  ORDER BY time DESC LIMIT 1000`; PostgreSQL `pgbench -c 16 -j 2 -M prepared
+  ORDER BY time DESC LIMIT 1000`, answered with RFC 3339 timestamps as
+  datacooee's are (`epoch=s` would make InfluxDB's answer about a third
+  cheaper to produce); PostgreSQL `pgbench -c 16 -j 2 -M prepared
   -f bench/pg/window.sql`, the same distribution). p99 from wrk's latency
   histogram / pgbench's per-transaction log.
 - **W4**: {cfg.runs} runs after one warm-up, one connection, sequential:
@@ -123,7 +125,7 @@ def _targets(res):
     return out
 
 
-def _loadgen(res):
+def _loadgen(res, fsync_ms):
     m = res.median
     lines, shares = [], []
 
@@ -173,6 +175,12 @@ def _loadgen(res):
         else:
             lines.append(f"- Verdict: a system reached {worst:.0%} of the load generator's ceiling "
                          "against nginx: there the generator may be limiting the figure.")
+    if fsync_ms:
+        lines.append(f"- The disk bounds W1 for every durable system: a connection has one request "
+                     f"in flight, and each waits for at least one fsync (median {fsync_ms:.2f} ms "
+                     f"here, see the probe above), so 64 connections get at most about "
+                     f"{64 / fsync_ms * 1000:,.0f} acknowledgements/s however many readings share "
+                     f"an fsync.")
     if m("w1_loadgen", "PostgreSQL") is not None:
         lines.append("- PostgreSQL is driven by pgbench (C, PostgreSQL protocol, 2 threads) and "
                      f"psql; pgbench used {m('w1_loadgen', 'PostgreSQL'):.2f} cores in W1.")
@@ -203,7 +211,7 @@ def _pss_notes(res):
     return out
 
 
-def render(cfg, res, notes, elapsed, loads, fsync_ms):
+def render(cfg, res, notes, elapsed, loads, fsync_ms, versions):
     load_before, load_after = loads
     big = f"{cfg.big / 1e6:g}M" if cfg.big >= 1e6 else f"{cfg.big / 1e3:g}k"
     small = f"{cfg.per_input / 1e3:g}k"
@@ -229,7 +237,8 @@ def render(cfg, res, notes, elapsed, loads, fsync_ms):
             if cfg.quick else "full run")
     cells = (f"Each cell: median of {cfg.reps} repetitions (min–max); W4: median of "
              f"{cfg.runs} runs (min–max). Ratios: datacooee's median ÷ the peer's median; "
-             "for rows marked \"lower is better\" a ratio below 1× favours datacooee. nginx's W2 "
+             "for rows marked \"lower is better\" a ratio below 1× favours datacooee (1/N× means "
+             "N times less). nginx's W2 "
              "cell is the bulk sender's ceiling with datacooee's bodies. ¹ Summed over a server's "
              "processes: for PostgreSQL (64 backends in W1) that counts shared buffers once per "
              "backend; its summed PSS is in the notes.")
@@ -247,6 +256,7 @@ datacooee next to InfluxDB 1.6, PostgreSQL 15 and nginx (issue #5), made by
 
 - Date: {when}
 - Machine: {_machine()}; {contention}
+- Versions: {versions}
 - Command: `{cfg.command}` ({cfg.reps} repetitions, {cfg.duration} s per wrk/pgbench run);
   took {elapsed / 60:.1f} min
 
@@ -262,7 +272,7 @@ datacooee next to InfluxDB 1.6, PostgreSQL 15 and nginx (issue #5), made by
 
 ## Is the load generator the bottleneck?
 
-{_loadgen(res)}
+{_loadgen(res, fsync_ms)}
 
 ## What an acknowledgement guarantees
 

@@ -29,6 +29,7 @@ class Datacooee:
         self.db = os.path.join(self.dir, "bench.db")
         self.template = os.path.join(self.dir, "template.db")
         self.proc = None
+        self.commit_log = []
         os.makedirs(self.dir, exist_ok=True)
         # One organisation and the 101 inputs, made once; each fresh store
         # starts as a copy of it.
@@ -66,7 +67,15 @@ class Datacooee:
         raise RuntimeError("datacooee did not start: see " + os.path.join(self.dir, "stderr"))
 
     def stop(self):
+        """Stops the server; keeps its last "N readings stored in M commits"
+        log line in self.commit_log (group commit at work)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
         common.stop_process(self.proc, signal.SIGTERM)
+        with open(os.path.join(self.dir, "stderr")) as f:
+            lines = [l for l in f if "readings per commit" in l]
+        if lines:
+            self.commit_log.append(lines[-1].split("stopped; ", 1)[-1].strip())
 
     def fresh(self):
         self.stop()
