@@ -24,7 +24,7 @@ GUARANTEES = """\
   set explicitly): `COMMIT` returns after the transaction's WAL was flushed
   to disk (concurrent commits share flushes). W1 is one single-row `INSERT`
   transaction per reading; W2 one `COPY` of 5,000 rows per transaction.
-- **nginx** stores nothing: `return 201` with a 11-byte body. It is the
+- **nginx** stores nothing: `return 201` with an 11-byte body. It is the
   ceiling of HTTP on this machine with the same load generator, not a peer."""
 
 
