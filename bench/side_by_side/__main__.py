@@ -69,7 +69,11 @@ def run_system(s, cfg, res, notes):
     try:
         for rep in range(cfg.reps):
             env = {"INPUTS": inputs, "BASE": W1_BASE + rep * 2 * W1_STRIDE, "STRIDE": W1_STRIDE}
+            # The disk and the other work on the machine change over a run:
+            # record both next to each W1 figure.
+            res.add("w1_fsync", name, common.fsync_ms(cfg.work, 50))
             r, cores = measured(res, "w1", s, lambda: s.w1(env, cfg.duration))
+            res.add("w1_load", name, os.getloadavg()[0])
             res.add("w1", name, r["rate"])
             res.add("w1_p99", name, r["p99_ms"])
             res.add("w1_loadgen", name, r["loadgen_cores"])
