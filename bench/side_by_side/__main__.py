@@ -4,7 +4,6 @@ writes it as Markdown. Configured by environment variables that bench/run
 sets; see bench/README.md."""
 import datetime
 import os
-import platform
 import signal
 import sys
 import time
