@@ -3,7 +3,10 @@
 #include <poll.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -16,9 +19,17 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-HttpClient::HttpClient(uint16_t port) : socket_(io_) {
-  socket_.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+struct HttpClient::Connection {
+  net::io_context io;
+  net::ip::tcp::socket socket{io};
+  beast::flat_buffer buffer;
+};
+
+HttpClient::HttpClient(uint16_t port) : connection_(std::make_unique<Connection>()) {
+  connection_->socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
 }
+
+HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::Request(const std::string& method, const std::string& target,
                                  const Headers& headers, const std::string& body) {
@@ -37,7 +48,9 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& t
   return SendRaw(raw, method == "HEAD");
 }
 
-void HttpClient::Write(const std::string& bytes) { net::write(socket_, net::buffer(bytes)); }
+void HttpClient::Write(const std::string& bytes) {
+  net::write(connection_->socket, net::buffer(bytes));
+}
 
 HttpResponse HttpClient::SendRaw(const std::string& bytes, bool head_response) {
   Write(bytes);
@@ -48,7 +61,7 @@ HttpResponse HttpClient::ReadResponse(bool head_response) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   parser.skip(head_response);
-  bhttp::read(socket_, buffer_, parser);
+  bhttp::read(connection_->socket, connection_->buffer, parser);
   const auto& message = parser.get();
   HttpResponse response;
   response.status = static_cast<int>(message.result_int());
@@ -63,11 +76,11 @@ HttpResponse HttpClient::ReadResponse(bool head_response) {
 }
 
 bool HttpClient::ClosedByPeer(int wait_ms) {
-  if (buffer_.size() > 0) return false;
-  pollfd fd{socket_.native_handle(), POLLIN, 0};
+  if (connection_->buffer.size() > 0) return false;
+  pollfd fd{connection_->socket.native_handle(), POLLIN, 0};
   if (poll(&fd, 1, wait_ms) <= 0) return false;
   char c;
-  return recv(socket_.native_handle(), &c, 1, MSG_PEEK) <= 0;
+  return recv(connection_->socket.native_handle(), &c, 1, MSG_PEEK) <= 0;
 }
 
 }  // namespace dc::testing

@@ -1,10 +1,8 @@
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +28,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 class HttpClient {
  public:
   explicit HttpClient(uint16_t port);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
 
   HttpResponse Request(const std::string& method, const std::string& target,
                        const Headers& headers = {}, const std::string& body = "");
@@ -44,9 +45,10 @@ class HttpClient {
   bool ClosedByPeer(int wait_ms = 2000);
 
  private:
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::socket socket_;
-  boost::beast::flat_buffer buffer_;
+  // The socket lives behind a pointer so that the tests including this
+  // header do not each compile Asio and Beast.
+  struct Connection;
+  std::unique_ptr<Connection> connection_;
 };
 
 }  // namespace dc::testing

@@ -113,9 +113,11 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
         BindReading(insert, batch.input_pk, reading, next_id);
         DC_RETURN_IF_ERROR(insert.Run("storing a reading"));
         insert.Rewind();
-        const bool inserted = sqlite3_changes(w.connection.get()) > 0;
         int64_t id = next_id;
-        if (!inserted) {
+        if (sqlite3_changes(w.connection.get()) > 0) {
+          hour_changes.AddNew(batch.input_pk, reading.timestamp, reading.value);
+          ++next_id;
+        } else {
           Statement& find = w.find_reading_id;
           find.BindInt64(1, batch.input_pk);
           find.BindInt64(2, reading.timestamp.micros);
@@ -128,12 +130,7 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
           BindReading(update, batch.input_pk, reading, id);
           DC_RETURN_IF_ERROR(update.Run("replacing a reading"));
           update.Rewind();
-        }
-        if (!inserted) {
           hour_changes.AddReplaced(batch.input_pk, reading.timestamp);
-        } else {
-          hour_changes.AddNew(batch.input_pk, reading.timestamp, reading.value);
-          ++next_id;
         }
         ids[b].push_back(id);
       }
