@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "integration/fixture.h"
+#include "support/beast_response.h"
 
 namespace dc::testing {
 namespace {
@@ -245,17 +246,7 @@ class RawConnection {
       pollfd p{fd_, POLLIN, 0};
       poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
     }
-    const auto& message = parser.get();
-    HttpResponse response;
-    response.status = static_cast<int>(message.result_int());
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      response.headers[name] = std::string(field.value());
-    }
-    response.body = message.body();
-    response.keep_alive = message.keep_alive();
-    return response;
+    return FromBeast(parser.get());
   }
 
   // Bytes received and not yet parsed.

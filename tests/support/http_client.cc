@@ -13,6 +13,8 @@
 #include <cctype>
 #include <limits>
 
+#include "support/beast_response.h"
+
 namespace dc::testing {
 
 namespace net = boost::asio;
@@ -62,7 +64,10 @@ HttpResponse HttpClient::ReadResponse(bool head_response) {
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   parser.skip(head_response);
   bhttp::read(connection_->socket, connection_->buffer, parser);
-  const auto& message = parser.get();
+  return FromBeast(parser.get());
+}
+
+HttpResponse FromBeast(const bhttp::response<bhttp::string_body>& message) {
   HttpResponse response;
   response.status = static_cast<int>(message.result_int());
   for (const auto& field : message) {
