@@ -26,7 +26,8 @@ std::string DefaultDbUrl() {
 // Opens the store, runs one setup command, prints its JSON or the error.
 template <typename Command>
 int RunSetup(const std::string& db_url, Command command) {
-  auto store = dc::OpenStore(db_url, dc::StoreOptions{});
+  // Catalog only: a setup command must work while the server runs.
+  auto store = dc::OpenStore(db_url, dc::StoreOptions{.write_readings = false});
   if (!store) {
     std::fprintf(stderr, "error: cannot open the database %s: %s\n", db_url.c_str(),
                  store.error().detail().c_str());

@@ -113,9 +113,10 @@ class Store {
   virtual Result<CatalogData> LoadCatalog() = 0;
 
   // ---- readings
-  // Stores every batch in one durable transaction: when this returns OK the
+  // Stores every batch in one durable step: when this returns OK the
   // readings survive a crash of the process (and, with Sync::kFull, of the
-  // machine). All batches are stored or none. A reading whose (input,
+  // machine), and every later read sees them. All batches are stored or
+  // none. A reading whose (input,
   // timestamp) exists replaces it wholly and keeps the existing id. Returns,
   // per batch, the id of each of its readings, in order.
   virtual Result<std::vector<std::vector<int64_t>>> WriteBatches(

@@ -19,6 +19,17 @@ struct StoreOptions {
   // How long a connection waits for another process's write lock (e.g. the
   // CLI creating an input while the server writes readings).
   int busy_timeout_ms = 5000;
+  // Whether this process stores readings. One process at a time may (the
+  // server); the CLI opens the store for its catalog only, and so can run
+  // beside the server. Without it, WriteBatches fails with Unavailable.
+  bool write_readings = true;
+  // The embedded backend acknowledges readings once they are in its ingest
+  // log and merges them into its tables later (sqlite_store.h): once no
+  // upload came for merge_idle_ms, and at the latest merge_max_delay_ms
+  // after the oldest unmerged one. Longer delays merge more readings per
+  // page written; a read never waits longer than one merge.
+  int merge_idle_ms = 5;
+  int merge_max_delay_ms = 100;
 };
 
 }  // namespace dc

@@ -31,6 +31,7 @@
 #include "crash/upload_ledger.h"
 #include "storage/hour_stats_check.h"
 #include "support/http_client.h"
+#include "support/ingest_log_files.h"
 #include "support/server_process.h"
 
 namespace dc::testing::crash {
@@ -346,6 +347,21 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
         << ") before the kill; stderr:\n"
         << server->StderrText();
 
+    // What the killed server acknowledged but had not merged is in its
+    // ingest log; a restart merges it before it listens. The file is read
+    // after a clean stop of that restart, so it alone holds everything.
+    const Clock::time_point recovery_start = Clock::now();
+    {
+      ServerProcess recovering(db_url);
+      const int recovered = recovering.Stop(SIGTERM);
+      EXPECT_TRUE(WIFEXITED(recovered) && WEXITSTATUS(recovered) == 0)
+          << "round " << round << ": the restart after the kill failed; stderr:\n"
+          << recovering.StderrText();
+    }
+    const int64_t recovery_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - recovery_start)
+            .count();
+    EXPECT_FALSE(IngestLogHasSegments(db_path)) << "round " << round;
     const DatabaseState database = ReadDatabase(db_path, target);
     EXPECT_EQ(database.error, "") << "round " << round;
     EXPECT_EQ(database.integrity, "ok") << "round " << round << ": PRAGMA integrity_check";
@@ -368,11 +384,13 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
         static_cast<int64_t>(database.rows.size()) - static_cast<int64_t>(durable);
 
     std::printf(
-        "[crash] round %d/%d: ready %lld ms, kill after %d ms; acknowledged %lld readings in %lld "
+        "[crash] round %d/%d: ready %lld ms, kill after %d ms, restart and stop %lld ms; "
+        "acknowledged %lld readings in %lld "
         "requests (%lld batches, %lld replaced readings), %lld rejected; unknown outcome %lld "
         "(%lld stored, %lld not); rows %zu; lost %lld, phantom %lld, ids changed %lld, partial "
         "batches %lld\n",
         round + 1, rounds, static_cast<long long>(ready_ms), delay_ms,
+        static_cast<long long>(recovery_ms),
         static_cast<long long>(round_stats.readings_acknowledged),
         static_cast<long long>(round_stats.requests_acknowledged),
         static_cast<long long>(round_stats.batches_acknowledged),

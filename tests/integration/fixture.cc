@@ -17,6 +17,8 @@
 #include <map>
 #include <thread>
 
+#include "support/ingest_log_files.h"
+
 namespace dc::testing {
 namespace {
 
@@ -56,10 +58,12 @@ bool IsDigits(std::string_view text) {
   return true;
 }
 
-// A read-only connection to the server's SQLite file.
+// A read-only connection to the server's SQLite file, opened once the server
+// has merged every reading it acknowledged into the file.
 class ReadOnlyDb {
  public:
   explicit ReadOnlyDb(const std::string& path) {
+    if (!WaitUntilMerged(path)) ADD_FAILURE() << "the ingest log of " << path << " stays unmerged";
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
       ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db_);
     }

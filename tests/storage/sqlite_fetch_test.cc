@@ -49,6 +49,8 @@ class SqliteFetchTest : public ::testing::Test {
     }
     const IngestBatch* pointers[] = {&batch};
     ASSERT_TRUE(store_->WriteBatches(pointers).has_value());
+    // Merged now: a read waits for nothing but its reader connection.
+    ASSERT_TRUE(store_->Flush().ok());
   }
 
   RawScan AllOf() const {

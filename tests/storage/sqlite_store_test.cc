@@ -16,10 +16,12 @@
 #include "storage/sqlite/schema.h"
 #include "storage/store.h"
 #include "storage/temp_dir.h"
+#include "support/ingest_log_files.h"
 
 namespace dc {
 namespace {
 
+using ::dc::testing::IngestLogHasSegments;
 using ::dc::testing::RawDb;
 using ::dc::testing::TempDir;
 using Ids = std::vector<std::vector<int64_t>>;
@@ -98,6 +100,7 @@ TEST_F(SqliteStoreTest, NextReadingIdIsPersistedPastTheLargestId) {
   const int64_t pk = AddInput(*store);
   ASSERT_TRUE(WriteRange(*store, pk, 0, 10).has_value());
   ASSERT_TRUE(WriteRange(*store, pk, 5, 10).has_value());  // 5 replaced, 5 new
+  ASSERT_TRUE(store->Flush().ok());
   RawDb raw(path_);
   EXPECT_EQ(raw.Query("SELECT max(id) + 1 FROM readings"),
             raw.Query("SELECT value FROM meta WHERE key = 'next_reading_id'"));
@@ -224,35 +227,41 @@ TEST_F(SqliteStoreTest, ReadOnlyDirectoryIsUnavailable) {
   EXPECT_TRUE(store.error().IsUnavailable()) << store.error().ToString();
 }
 
-TEST_F(SqliteStoreTest, DiskFullIsUnavailableRollsBackAndNeverReusesIds) {
+TEST_F(SqliteStoreTest, AFailingMergeKeepsReadingsInTheLogAndReadsWaitForIt) {
   std::unique_ptr<SqliteStore> store = OpenOrDie();
   ASSERT_NE(store, nullptr);
   const int64_t pk = AddInput(*store);
   Result<Ids> before = WriteRange(*store, pk, 0, 10);
   ASSERT_TRUE(before.has_value());
+  ASSERT_TRUE(store->Flush().ok());
 
-  // The database may not grow past its current size: the next large write
-  // fails exactly as on a full disk.
+  // The database may not grow past its current size: merges fail exactly
+  // as on a full disk. The upload is acknowledged all the same (it is in
+  // the log), and reads say Unavailable rather than answer without it.
   ASSERT_TRUE(store->ExecOnWriterForTesting("PRAGMA max_page_count = 1").ok());
-  Result<Ids> full = WriteRange(*store, pk, 5, 5000);
-  ASSERT_FALSE(full.has_value());
-  EXPECT_TRUE(full.error().IsUnavailable()) << full.error().ToString();
-  EXPECT_EQ(store->CountReadings(pk).value(), 10);
-  Result<std::optional<StoredReading>> untouched = store->FindReading(pk, Timestamp{5});
-  ASSERT_TRUE(untouched.has_value());
-  EXPECT_EQ((*untouched)->reading.value, 5);  // the replacement was rolled back
+  Result<Ids> logged = WriteRange(*store, pk, 5, 5000);
+  ASSERT_TRUE(logged.has_value()) << logged.error().ToString();
+  Result<int64_t> count = store->CountReadings(pk);
+  ASSERT_FALSE(count.has_value());
+  EXPECT_TRUE(count.error().IsUnavailable()) << count.error().ToString();
+  EXPECT_NE(count.error().detail().find("full"), std::string::npos) << count.error().ToString();
+  EXPECT_TRUE(IngestLogHasSegments(path_));
 
+  // Once the database may grow again, the next retry merges everything.
   ASSERT_TRUE(store->ExecOnWriterForTesting("PRAGMA max_page_count = 1073741823").ok());
-  Result<Ids> after = WriteRange(*store, pk, 5, 5000);
+  Result<int64_t> after = Status::Internal("not read");
+  for (int i = 0; i < 300 && !after.has_value(); ++i) after = store->CountReadings(pk);
   ASSERT_TRUE(after.has_value()) << after.error().ToString();
-  EXPECT_EQ((*after)[0][0], (*before)[0][5]);  // replaced, same id
-  EXPECT_GT((*after)[0][5], (*before)[0].back());
+  EXPECT_EQ(*after, 5005);
+  EXPECT_EQ((*logged)[0][0], (*before)[0][5]);  // replaced, same id
+  EXPECT_GT((*logged)[0][5], (*before)[0].back());
+  EXPECT_FALSE(IngestLogHasSegments(path_));
   RawDb raw(path_);
   EXPECT_EQ(raw.Query("SELECT count(DISTINCT id) = count(*) FROM readings"), "1");
   EXPECT_EQ(raw.Query("PRAGMA integrity_check"), "ok");
 }
 
-TEST_F(SqliteStoreTest, AnotherProcessHoldingTheWriteLockGivesUnavailable) {
+TEST_F(SqliteStoreTest, AnotherProcessHoldingTheWriteLockDelaysMergesNotUploads) {
   StoreOptions options;
   options.busy_timeout_ms = 50;
   std::unique_ptr<SqliteStore> store = OpenOrDie(options);
@@ -261,25 +270,39 @@ TEST_F(SqliteStoreTest, AnotherProcessHoldingTheWriteLockGivesUnavailable) {
 
   RawDb other(path_);
   ASSERT_EQ(other.Query("BEGIN IMMEDIATE"), "");
-  Result<Ids> blocked = WriteRange(*store, pk, 0, 3);
-  ASSERT_FALSE(blocked.has_value());
-  EXPECT_TRUE(blocked.error().IsUnavailable()) << blocked.error().ToString();
+  Result<Ids> logged = WriteRange(*store, pk, 0, 3);
+  ASSERT_TRUE(logged.has_value()) << logged.error().ToString();
+  EXPECT_EQ((*logged)[0], (std::vector<int64_t>{1, 2, 3}));
   Status org =
       store->CreateOrg(Organisation{.id = "o2", .name = "O2", .key_salt = "", .key_hash = ""});
   EXPECT_TRUE(org.IsUnavailable()) << org.ToString();
-  // Reads are not blocked by a writer (WAL).
+  Result<int64_t> count = store->CountReadings(pk);
+  ASSERT_FALSE(count.has_value());
+  EXPECT_TRUE(count.error().IsUnavailable()) << count.error().ToString();
+  // Catalog reads are not blocked by a writer (WAL).
   EXPECT_TRUE(store->CatalogVersion().has_value());
   EXPECT_TRUE(store->LoadCatalog().has_value());
 
+  // While merges fail, uploads are refused rather than acknowledged and
+  // left unreadable.
+  Result<Ids> refused = WriteRange(*store, pk, 10, 3);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_TRUE(refused.error().IsUnavailable()) << refused.error().ToString();
+
   ASSERT_EQ(other.Query("ROLLBACK"), "");
+  Status merged = Status::Internal("not tried");
+  for (int i = 0; i < 300 && !merged.ok(); ++i) merged = store->Flush();
+  ASSERT_TRUE(merged.ok()) << merged.ToString();
   Result<Ids> later = WriteRange(*store, pk, 0, 3);
   ASSERT_TRUE(later.has_value()) << later.error().ToString();
-  EXPECT_EQ((*later)[0], (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ((*later)[0], (std::vector<int64_t>{1, 2, 3}));  // the same readings, replaced
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(store->CountReadings(pk).value(), 3);
 }
 
-TEST_F(SqliteStoreTest, AServerSeesChangesMadeThroughAnotherStore) {
+TEST_F(SqliteStoreTest, AServerSeesChangesMadeThroughACatalogOnlyStore) {
   std::unique_ptr<SqliteStore> server = OpenOrDie();
-  std::unique_ptr<SqliteStore> cli = OpenOrDie();
+  std::unique_ptr<SqliteStore> cli = OpenOrDie(StoreOptions{.write_readings = false});
   ASSERT_NE(server, nullptr);
   ASSERT_NE(cli, nullptr);
   const int64_t version = server->CatalogVersion().value();
@@ -289,13 +312,25 @@ TEST_F(SqliteStoreTest, AServerSeesChangesMadeThroughAnotherStore) {
   ASSERT_TRUE(catalog.has_value());
   ASSERT_EQ(catalog->inputs.size(), 1u);
 
-  // Reading ids stay unique when both write.
-  Result<Ids> a = WriteRange(*server, pk, 0, 5);
-  Result<Ids> b = WriteRange(*cli, pk, 100, 5);
-  Result<Ids> c = WriteRange(*server, pk, 200, 5);
-  ASSERT_TRUE(a.has_value() && b.has_value() && c.has_value());
-  RawDb raw(path_);
-  EXPECT_EQ(raw.Query("SELECT count(DISTINCT id) FROM readings"), "15");
+  ASSERT_TRUE(WriteRange(*server, pk, 0, 5).has_value());
+  Result<Ids> refused = WriteRange(*cli, pk, 100, 5);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_TRUE(refused.error().IsUnavailable()) << refused.error().ToString();
+  ASSERT_TRUE(server->Flush().ok());
+  EXPECT_EQ(cli->CountReadings(pk).value(), 5);
+}
+
+TEST_F(SqliteStoreTest, OnlyOneProcessWritesReadings) {
+  std::unique_ptr<SqliteStore> first = OpenOrDie();
+  ASSERT_NE(first, nullptr);
+  Result<std::unique_ptr<SqliteStore>> second =
+      Open(StoreOptions{.busy_timeout_ms = 50, .write_readings = true});
+  ASSERT_FALSE(second.has_value());
+  EXPECT_TRUE(second.error().IsUnavailable()) << second.error().ToString();
+  EXPECT_NE(second.error().detail().find(path_ + "-ingest.lock"), std::string::npos)
+      << second.error().ToString();
+  first.reset();
+  EXPECT_NE(OpenOrDie(), nullptr);  // the lock goes with its process's store
 }
 
 TEST_F(SqliteStoreTest, NormalSyncModeWorks) {

@@ -4,6 +4,7 @@
 // scans) and sqlite_store_stats.cc (statistics).
 #include "storage/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -57,12 +58,10 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
     std::string sql;
   };
   const ToPrepare statements[] = {
-      {&writer.find_reading_id, kFindReadingIdSql},
       {&writer.insert_reading, kInsertReadingSql},
       {&writer.update_reading, kUpdateReadingSql},
-      {&writer.input_exists, "SELECT 1 FROM inputs WHERE pk = ?1"},
-      {&writer.read_next_reading_id, "SELECT value FROM meta WHERE key = 'next_reading_id'"},
-      {&writer.write_next_reading_id, "UPDATE meta SET value = ?1 WHERE key = 'next_reading_id'"},
+      {&writer.raise_next_reading_id,
+       "UPDATE meta SET value = max(value, ?1) WHERE key = 'next_reading_id'"},
       {&writer.upsert_hour_stats, kUpsertHourStatsSql},
       {&writer.recompute_hour_stats, RecomputeHourStatsSql()},
   };
@@ -74,6 +73,35 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
   return writer;
 }
 
+Result<SqliteStore::Appender> SqliteStore::OpenAppender(const std::string& path,
+                                                        const StoreOptions& options) {
+  Appender appender;
+  if (!options.write_readings) return appender;
+  Result<std::unique_ptr<IngestLog>> log = IngestLog::Open(
+      path, options.sync, std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)));
+  if (!log) return log.error();
+  appender.log = std::move(*log);
+  Result<Connection> connection = Connection::Open(path, options, ConnectionRole::kReader);
+  if (!connection) return connection.error();
+  appender.connection = std::move(*connection);
+  const Connection& c = appender.connection;
+  struct ToPrepare {
+    Statement* statement;
+    const char* sql;
+  };
+  const ToPrepare statements[] = {
+      {&appender.input_exists, "SELECT 1 FROM inputs WHERE pk = ?1"},
+      {&appender.find_reading_id, kFindReadingIdSql},
+      {&appender.max_ts, "SELECT max(ts) FROM readings WHERE input_pk = ?1"},
+  };
+  for (const ToPrepare& p : statements) {
+    Result<Statement> statement = c.Prepare(p.sql, /*persistent=*/true);
+    if (!statement) return statement.error();
+    *p.statement = std::move(*statement);
+  }
+  return appender;
+}
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const StoreOptions& options) {
   if (path.empty()) return Status::InvalidArgument("the SQLite database path is empty");
@@ -83,16 +111,29 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   Result<std::unique_ptr<ReaderPool>> readers = ReaderPool::Open(path, options, kMaxReaders);
   if (!readers) return readers.error();
 
+  Result<Appender> appender = OpenAppender(path, options);
+  if (!appender) return appender.error();
+
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   {
     std::lock_guard<std::mutex> lock(store->writer_mu_);
     store->writer_ = std::move(*writer);
   }
   store->readers_ = std::move(*readers);
+  {
+    std::lock_guard<std::mutex> lock(store->ingest_mu_);
+    store->appender_ = std::move(*appender);
+  }
+  store->merge_idle_ = std::chrono::milliseconds(std::max(options.merge_idle_ms, 0));
+  store->merge_max_delay_ = std::chrono::milliseconds(std::max(options.merge_max_delay_ms, 0));
+  if (options.write_readings) {
+    DC_RETURN_IF_ERROR(store->RecoverLog());
+    store->StartMerging();
+  }
   return store;
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() { StopMerging(); }
 
 Status SqliteStore::ExecOnWriterForTesting(const char* sql) {
   std::lock_guard<std::mutex> lock(writer_mu_);

@@ -1,15 +1,22 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
+#include "storage/sqlite/ingest_log.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_statement.h"
+#include "storage/sqlite/unmerged_readings.h"
 #include "storage/store.h"
 
 namespace dc {
@@ -18,12 +25,26 @@ namespace dc {
 // WAL mode, shared safely with other processes (the CLI) through SQLite's
 // file locks.
 //
-// It holds one writer connection, used by catalog mutations and
-// WriteBatches, each a BEGIN IMMEDIATE transaction; and a pool of up to
-// kMaxReaders reader connections, used by every read. Thanks to WAL, reads
-// never wait for the writer, run in parallel with each other, and always
-// see committed data only; each read method runs in one read transaction
-// (one statement, or BEGIN ... COMMIT), so it sees one snapshot.
+// Readings take two steps. WriteBatches gives them ids and appends them to
+// the ingest log (ingest_log.h), fsynced: that is when they are durable and
+// acknowledged. A merge thread then writes what the log holds into the
+// tables in large transactions (sqlite_store_merge.cc), when enough has
+// gathered, when uploads pause, at the latest a set delay after the first
+// (StoreOptions), or at once when a read asks: every read of readings first waits
+// until everything acknowledged before it began is merged, so a reading is
+// readable as soon as its upload is answered (a read waits only when its
+// input has unmerged readings). A merged segment of the log is deleted;
+// Open() merges whatever a crash left in it. While merges fail (a full
+// disk), uploads are refused, and reads of an input with unmerged readings
+// answer Unavailable rather than leave out what was acknowledged.
+//
+// It holds one writer connection, used by catalog mutations and merges,
+// each a BEGIN IMMEDIATE transaction; one connection for the lookups of
+// WriteBatches; and a pool of up to kMaxReaders reader connections, used by
+// every read. Thanks to WAL, reads never wait for the writer, run in
+// parallel with each other, and always see committed data only; each read
+// method runs in one read transaction (one statement, or BEGIN ... COMMIT),
+// so it sees one snapshot.
 //
 // Readings are kept with per-hour aggregates (hour_stats.h), written in the
 // same transaction, from which Statistics answers whole hours; only the
@@ -34,7 +55,8 @@ namespace dc {
 //
 // Thread safety: every method may be called from any thread. Writes are
 // serialised by the writer mutex; reads borrow a reader connection and wait
-// only when all kMaxReaders are busy. A read never waits for a write. Other
+// only when all kMaxReaders are busy, and for the merge of what was
+// acknowledged before them (never for another upload's fsync). Other
 // processes writing the same file are waited for up to
 // StoreOptions::busy_timeout_ms, then the call returns Unavailable.
 // ScanReadings calls its visitor while it holds a reader connection: the
@@ -52,8 +74,10 @@ namespace dc {
 // max_buckets with an interval no buckets.
 class SqliteStore final : public Store {
  public:
-  // Opens (creating if missing) the database file at `path` and migrates it
-  // to the current schema.
+  // Opens (creating if missing) the database file at `path`, migrates it to
+  // the current schema and, unless options.write_readings is false, takes
+  // the ingest log's lock (waiting up to the busy timeout; Unavailable if
+  // another process keeps it) and merges what the log holds.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                    const StoreOptions& options);
   ~SqliteStore() override;
@@ -77,6 +101,11 @@ class SqliteStore final : public Store {
   Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) override;
   Result<int64_t> CountReadings(int64_t input_pk) override;
 
+  // Merges every reading acknowledged so far into the tables now; when it
+  // returns OK, the database file alone holds them (for tools and tests
+  // that read the file).
+  Status Flush();
+
   // Tests only: runs `sql` on the writer connection (e.g. a PRAGMA that
   // makes the next write fail as a full disk would).
   Status ExecOnWriterForTesting(const char* sql);
@@ -85,24 +114,67 @@ class SqliteStore final : public Store {
 
   // Reads that run at once before one waits for a connection.
   static constexpr size_t kMaxReaders = 4;
+  // A merge starts once this many readings are unmerged, or on the
+  // timings of StoreOptions::merge_idle_ms and merge_max_delay_ms.
+  static constexpr size_t kMergeReadings = 50'000;
+  // Uploads wait (then fail with Unavailable) while this many readings are
+  // unmerged, which bounds memory when merging falls behind.
+  static constexpr size_t kMaxUnmergedReadings = 1'000'000;
 
  private:
   // The writer connection and the statements prepared on it once, because
   // they run for every WriteBatches call or every row.
   struct Writer {
     Connection connection;  // declared first: destroyed after its statements
-    Statement find_reading_id;
     Statement insert_reading;
     Statement update_reading;
-    Statement input_exists;
-    Statement read_next_reading_id;
-    Statement write_next_reading_id;
+    Statement raise_next_reading_id;
     Statement upsert_hour_stats;
     Statement recompute_hour_stats;
   };
 
+  // What WriteBatches needs to give out ids and append to the log.
+  struct Appender {
+    Connection connection;  // read-only; declared first, destroyed last
+    Statement input_exists;
+    Statement find_reading_id;
+    Statement max_ts;
+    std::unique_ptr<IngestLog> log;  // null when opened without write_readings
+    std::unordered_set<int64_t> known_inputs;
+    // Per input, the newest timestamp stored or unmerged: a later one is
+    // new without any lookup, which is how nearly every reading arrives.
+    std::unordered_map<int64_t, int64_t> newest_ts;
+    int64_t next_id = 0;
+    uint64_t next_seq = 1;
+    std::string record;  // reused buffer
+  };
+
   SqliteStore() = default;
   static Result<Writer> OpenWriter(const std::string& path, const StoreOptions& options);
+  static Result<Appender> OpenAppender(const std::string& path, const StoreOptions& options);
+
+  // sqlite_store_readings.cc: the id of each reading, new or existing
+  // (ingest_mu_ held), and what the Appender becomes once they are logged.
+  struct IdAssignment {
+    std::vector<std::vector<int64_t>> ids;
+    int64_t next_id = 0;
+    std::unordered_map<int64_t, int64_t> newest_ts;
+  };
+  Result<IdAssignment> AssignIds(std::span<const IngestBatch* const> batches);
+  Result<int64_t> NewestStoredTs(int64_t input_pk);
+
+  // sqlite_store_merge.cc
+  // Writes `groups` into the tables in one transaction (writer_mu_ taken).
+  Status ApplyGroups(const std::vector<LoggedGroup>& groups);
+  Status RecoverLog();
+  void StartMerging();
+  void StopMerging();
+  void MergeLoop();
+  bool MergeDue(std::chrono::steady_clock::time_point now) const;  // merge_mu_ held
+  Status MergeOnce();
+  // Waits until every reading of `input_pk` acknowledged before the call is
+  // merged (all inputs' without one).
+  Status AwaitMerged(std::optional<int64_t> input_pk);
 
   // Runs `read(Reader&)` on a borrowed reader connection, held exclusively
   // until `read` returns. `read` returns a Status or a Result.
@@ -121,6 +193,25 @@ class SqliteStore final : public Store {
   Writer writer_;  // guarded by writer_mu_
 
   std::unique_ptr<ReaderPool> readers_;  // set by Open(), then immutable
+
+  std::mutex ingest_mu_;  // taken before merge_mu_ when both are held
+  Appender appender_;     // guarded by ingest_mu_
+
+  std::mutex merge_mu_;
+  std::condition_variable merge_wake_;                 // the merge thread waits on it
+  std::condition_variable merged_;                     // readers and Flush() wait on it
+  UnmergedReadings unmerged_;                          // guarded by merge_mu_
+  std::atomic<uint64_t> appended_seq_{0};              // newest acknowledged group
+  std::atomic<uint64_t> merged_seq_{0};                // every group up to it is merged
+  uint64_t merge_wanted_ = 0;                          // guarded by merge_mu_
+  std::chrono::milliseconds merge_idle_{0};            // set by Open(), then immutable
+  std::chrono::milliseconds merge_max_delay_{0};       // set by Open(), then immutable
+  std::chrono::steady_clock::time_point last_append_;  // guarded by merge_mu_
+  Status merge_failure_;                               // guarded by merge_mu_; the last one
+  uint64_t merge_failures_ = 0;                        // guarded by merge_mu_
+  bool merge_failing_ = false;  // guarded by merge_mu_; since the last success
+  bool stopping_ = false;       // guarded by merge_mu_
+  std::thread merge_thread_;
 };
 
 }  // namespace dc

@@ -124,6 +124,7 @@ Status SqliteStore::ScanReadings(const RawScan& scan,
     return Status::InvalidArgument("negative limit " + std::to_string(scan.limit));
   }
   if (scan.limit == 0) return Status::Ok();
+  DC_RETURN_IF_ERROR(AwaitMerged(scan.input_pk));
   return WithReader([&](Reader& reader) -> Status {
     if (scan.order_by == OrderBy::kTimestamp) return ScanByTimestamp(reader, scan, visit);
     Result<Transaction> snapshot =

@@ -1,16 +1,13 @@
 // SqliteStore: readings. WriteBatches is the hot path (group commit of many
-// uploads), so it uses only statements prepared at open and binds every
-// value; nothing is formatted per row. It keeps hour_stats in step in the
-// same transaction: per row only an in-memory update, then one statement per
-// touched hour (hour_stats.h).
-#include <sqlite3.h>
-
+// uploads): it gives each reading its id and appends the group to the
+// ingest log; sqlite_store_merge.cc writes them into the tables later.
 #include <cmath>
+#include <limits>
 #include <string>
+#include <unordered_map>
 
-#include "storage/sqlite/hour_stats.h"
+#include "storage/sqlite/ingest_log_record.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/sqlite/sqlite_transaction.h"
 
 namespace dc {
 namespace {
@@ -42,18 +39,6 @@ Status CheckFinite(std::span<const IngestBatch* const> batches) {
   return Status::Ok();
 }
 
-// The INSERT and the UPDATE take the same parameters (the UPDATE ignores ?3).
-void BindReading(Statement& write, int64_t input_pk, const Reading& reading, int64_t id) {
-  write.BindInt64(1, input_pk);
-  write.BindInt64(2, reading.timestamp.micros);
-  write.BindInt64(3, id);
-  write.BindDouble(4, reading.value);
-  write.BindOptionalDouble(5, reading.latitude);
-  write.BindOptionalDouble(6, reading.longitude);
-  write.BindTextOrNull(7, reading.x_axis_value);
-  write.BindTextOrNull(8, reading.metadata);
-}
-
 }  // namespace
 
 Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
@@ -61,95 +46,158 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
   DC_RETURN_IF_ERROR(CheckFinite(batches));
   std::vector<std::vector<int64_t>> ids(batches.size());
   if (batches.empty()) return ids;
-  for (size_t b = 0; b < batches.size(); ++b) ids[b].reserve(batches[b]->readings.size());
+  {
+    // Before ingest_mu_, which the merge needs to make room.
+    std::unique_lock lock(merge_mu_);
+    const bool room = merged_.wait_for(lock, std::chrono::seconds(10), [this] {
+      return stopping_ || unmerged_.unmerged_readings() < kMaxUnmergedReadings;
+    });
+    if (stopping_) return Status::Unavailable("the store is closing");
+    // What cannot be merged is not taken on: it would be acknowledged but
+    // unreadable until the merge succeeds.
+    if (merge_failing_) {
+      return Status::Unavailable("readings cannot be merged into the database: " +
+                                 merge_failure_.detail());
+    }
+    if (!room) {
+      return Status::Unavailable("readings arrive faster than they can be merged: " +
+                                 merge_failure_.detail());
+    }
+  }
 
-  std::lock_guard<std::mutex> lock(writer_mu_);
-  Writer& w = writer_;
-  Result<Transaction> transaction = Transaction::Begin(w.connection.get(), TransactionKind::kWrite);
-  if (!transaction) return transaction.error();
-
-  // readings has no foreign key (it would cost a lookup per row), so unknown
-  // inputs are refused here, once per batch, before anything is written.
+  std::lock_guard<std::mutex> lock(ingest_mu_);
+  Appender& a = appender_;
+  if (a.log == nullptr) {
+    return Status::Unavailable("this process opened the database for its catalog only");
+  }
+  // The log has no foreign key either: unknown inputs are refused here,
+  // once per input, before anything is written.
   for (size_t b = 0; b < batches.size(); ++b) {
     const int64_t input_pk = batches[b]->input_pk;
-    if (b > 0 && batches[b - 1]->input_pk == input_pk) continue;
-    StatementResetter reset(w.input_exists);
-    w.input_exists.BindInt64(1, input_pk);
-    Result<bool> exists = w.input_exists.Step("looking up an input");
+    if (a.known_inputs.contains(input_pk)) continue;
+    StatementResetter reset(a.input_exists);
+    a.input_exists.BindInt64(1, input_pk);
+    Result<bool> exists = a.input_exists.Step("looking up an input");
     if (!exists) return exists.error();
     if (!*exists) {
       return Status::InvalidArgument("batch " + std::to_string(b) + ": no input has pk " +
                                      std::to_string(input_pk));
     }
+    a.known_inputs.insert(input_pk);  // inputs are never deleted
   }
 
-  // The counter is read under the write lock rather than cached in memory:
-  // it is then right even after a COMMIT that failed but reached the disk,
-  // or if another process wrote readings; a failed transaction needs nothing
-  // restored. It costs one point lookup per call.
-  int64_t next_id = 0;
-  {
-    StatementResetter reset(w.read_next_reading_id);
-    Result<bool> row = w.read_next_reading_id.Step("reading next_reading_id");
-    if (!row) return row.error();
-    if (!*row) return Status::Internal("the meta row 'next_reading_id' is missing");
-    next_id = w.read_next_reading_id.ColumnInt64(0);
-  }
-  const int64_t first_id = next_id;
+  Result<IdAssignment> assigned = AssignIds(batches);
+  if (!assigned) return assigned.error();
 
-  HourStatsChanges hour_changes;
+  const uint64_t seq = a.next_seq;
+  a.record.clear();
+  AppendLogRecord(seq, batches, assigned->ids, a.record);
+  DC_RETURN_IF_ERROR(a.log->Append(a.record));
+
+  // Durable: from here on the readings are the store's.
+  a.next_seq = seq + 1;
+  a.next_id = assigned->next_id;
+  for (const auto& [input_pk, ts] : assigned->newest_ts) a.newest_ts[input_pk] = ts;
+  LoggedGroup group{.seq = seq, .batches = {}, .ids = assigned->ids, .readings = 0};
+  group.batches.reserve(batches.size());
+  for (const IngestBatch* batch : batches) {
+    group.readings += batch->readings.size();
+    group.batches.push_back(*batch);
+  }
   {
-    // Reset on every path: drops the pointers into `batches`.
-    StatementResetter reset_find(w.find_reading_id);
-    StatementResetter reset_insert(w.insert_reading);
-    StatementResetter reset_update(w.update_reading);
-    for (size_t b = 0; b < batches.size(); ++b) {
-      const IngestBatch& batch = *batches[b];
-      for (const Reading& reading : batch.readings) {
-        // Most readings are new: try the insert first (one b-tree descent);
-        // only when the (input, timestamp) exists is its id looked up and
-        // the reading replaced wholly under that id.
-        Statement& insert = w.insert_reading;
-        BindReading(insert, batch.input_pk, reading, next_id);
-        DC_RETURN_IF_ERROR(insert.Run("storing a reading"));
-        insert.Rewind();
-        int64_t id = next_id;
-        if (sqlite3_changes(w.connection.get()) > 0) {
-          hour_changes.AddNew(batch.input_pk, reading.timestamp, reading.value);
-          ++next_id;
-        } else {
-          Statement& find = w.find_reading_id;
-          find.BindInt64(1, batch.input_pk);
-          find.BindInt64(2, reading.timestamp.micros);
-          Result<bool> found = find.Step("looking up a reading");
-          if (!found) return found.error();
-          if (!*found) return Status::Internal("a reading neither inserted nor found");
-          id = find.ColumnInt64(0);
-          find.Rewind();
-          Statement& update = w.update_reading;
-          BindReading(update, batch.input_pk, reading, id);
-          DC_RETURN_IF_ERROR(update.Run("replacing a reading"));
-          update.Rewind();
-          hour_changes.AddReplaced(batch.input_pk, reading.timestamp);
-        }
-        ids[b].push_back(id);
+    std::lock_guard<std::mutex> merge_lock(merge_mu_);
+    const bool was_empty = unmerged_.empty();
+    unmerged_.Add(std::move(group));
+    last_append_ = std::chrono::steady_clock::now();
+    appended_seq_.store(seq, std::memory_order_release);
+    if (was_empty || unmerged_.held_readings() >= kMergeReadings) merge_wake_.notify_one();
+  }
+  return std::move(assigned->ids);
+}
+
+Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
+    std::span<const IngestBatch* const> batches) {
+  Appender& a = appender_;
+  IdAssignment out;
+  out.ids.resize(batches.size());
+  out.next_id = a.next_id;
+  // Keys this call gave an id, indexed only once a reading is not the
+  // newest of its input (rare: a replacement or an out-of-order upload), so
+  // in-order uploads build no map at all.
+  std::unordered_map<ReadingKey, int64_t, ReadingKeyHash> this_call;
+  bool indexing = false;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    const IngestBatch& batch = *batches[b];
+    out.ids[b].reserve(batch.readings.size());
+    auto newest = out.newest_ts.find(batch.input_pk);
+    if (newest == out.newest_ts.end()) {
+      auto known = a.newest_ts.find(batch.input_pk);
+      int64_t stored = 0;
+      if (known != a.newest_ts.end()) {
+        stored = known->second;
+      } else {
+        Result<int64_t> max_ts = NewestStoredTs(batch.input_pk);
+        if (!max_ts) return max_ts.error();
+        stored = *max_ts;
+        a.newest_ts.emplace(batch.input_pk, stored);  // true whatever this call does
       }
+      newest = out.newest_ts.emplace(batch.input_pk, stored).first;
+    }
+    for (size_t r = 0; r < batch.readings.size(); ++r) {
+      const int64_t ts = batch.readings[r].timestamp.micros;
+      const ReadingKey key{batch.input_pk, ts};
+      if (ts > newest->second) {
+        newest->second = ts;
+        out.ids[b].push_back(out.next_id);
+        if (indexing) this_call.emplace(key, out.next_id);
+        ++out.next_id;
+        continue;
+      }
+      if (!indexing) {
+        for (size_t pb = 0; pb <= b; ++pb) {
+          for (size_t pr = 0; pr < out.ids[pb].size(); ++pr) {
+            this_call[ReadingKey{batches[pb]->input_pk,
+                                 batches[pb]->readings[pr].timestamp.micros}] = out.ids[pb][pr];
+          }
+        }
+        indexing = true;
+      }
+      std::optional<int64_t> id;
+      if (auto it = this_call.find(key); it != this_call.end()) id = it->second;
+      if (!id) {
+        std::lock_guard<std::mutex> merge_lock(merge_mu_);
+        id = unmerged_.FindId(batch.input_pk, ts);
+      }
+      if (!id) {
+        // Not unmerged, so if it exists it is in the tables: a key leaves
+        // the unmerged index only after its merge committed.
+        StatementResetter reset(a.find_reading_id);
+        a.find_reading_id.BindInt64(1, batch.input_pk);
+        a.find_reading_id.BindInt64(2, ts);
+        Result<bool> found = a.find_reading_id.Step("looking up a reading");
+        if (!found) return found.error();
+        if (*found) id = a.find_reading_id.ColumnInt64(0);
+      }
+      if (!id) id = out.next_id++;
+      this_call[key] = *id;
+      out.ids[b].push_back(*id);
     }
   }
+  return out;
+}
 
-  // After every insert, so that a recomputed hour sees all of them.
-  DC_RETURN_IF_ERROR(hour_changes.Apply(w.upsert_hour_stats, w.recompute_hour_stats));
-
-  if (next_id != first_id) {
-    StatementResetter reset(w.write_next_reading_id);
-    w.write_next_reading_id.BindInt64(1, next_id);
-    DC_RETURN_IF_ERROR(w.write_next_reading_id.Run("saving next_reading_id"));
-  }
-  DC_RETURN_IF_ERROR(transaction->Commit());
-  return ids;
+Result<int64_t> SqliteStore::NewestStoredTs(int64_t input_pk) {
+  Statement& max_ts = appender_.max_ts;
+  StatementResetter reset(max_ts);
+  max_ts.BindInt64(1, input_pk);
+  Result<bool> row = max_ts.Step("finding an input's newest reading");
+  if (!row) return row.error();
+  if (!*row || max_ts.ColumnIsNull(0)) return std::numeric_limits<int64_t>::min();
+  return max_ts.ColumnInt64(0);
 }
 
 Result<std::optional<StoredReading>> SqliteStore::FindReading(int64_t input_pk, Timestamp ts) {
+  DC_RETURN_IF_ERROR(AwaitMerged(input_pk));
   return WithReader([&](Reader& reader) -> Result<std::optional<StoredReading>> {
     Result<Statement*> prepared = reader.Prepared(
         "SELECT id, value, latitude, longitude, x_axis_value, metadata FROM readings "
@@ -175,6 +223,7 @@ Result<std::optional<StoredReading>> SqliteStore::FindReading(int64_t input_pk, 
 }
 
 Result<int64_t> SqliteStore::CountReadings(int64_t input_pk) {
+  DC_RETURN_IF_ERROR(AwaitMerged(input_pk));
   return WithReader([&](Reader& reader) -> Result<int64_t> {
     Result<Statement*> prepared =
         reader.Prepared("SELECT count(*) FROM readings WHERE input_pk = ?1");

@@ -171,6 +171,7 @@ Result<std::vector<StatsBucket>> SqliteStore::Statistics(const StatsScan& scan) 
     return Status::InvalidArgument("negative max_buckets " + std::to_string(scan.max_buckets));
   }
   const WindowSplit split = SplitWindow(scan.window);
+  DC_RETURN_IF_ERROR(AwaitMerged(scan.input_pk));
   return WithReader([&](Reader& reader) -> Result<std::vector<StatsBucket>> {
     Result<Transaction> snapshot =
         Transaction::Begin(reader.connection().get(), TransactionKind::kRead);
