@@ -41,14 +41,22 @@ class BeastHeaders final : public HeaderLookup {
 
 Method ToMethod(bhttp::verb verb) {
   switch (verb) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -120,7 +128,7 @@ bool Session::HasUnreadBytes() {
 }
 
 void Session::DoReadIdle() {
-  if (buffer_.size() > 0) return DoReadHeader();  // a pipelined request is waiting
+  if (buffer_.size() > 0) return DoReadHeader();     // a pipelined request is waiting
   if (!context_->EnterIdle(slot_)) closing_ = true;  // a newcomer took the place
   if ((closing_ || context_->draining.load()) && !HasUnreadBytes()) return Close();
   idle_ = true;
@@ -193,15 +201,13 @@ void Session::OnReadHeader(beast::error_code ec) {
     // A request line that alone does not fit is a too-long URI. Once the
     // parser has taken the request line (it has a target), the fields are
     // what is too large; before that, the buffer still starts with the line.
-    const std::string_view seen(static_cast<const char*>(buffer_.data().data()),
-                                buffer_.size());
+    const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     const size_t line_end = seen.find("\r\n");
     const bool line_parsed = !parser_->get().target().empty();
     if (!line_parsed &&
         (line_end == std::string_view::npos || line_end >= context_->options.header_limit)) {
-      return AnswerTransportError(Status::UriTooLong("request line longer than " +
-                                                     std::to_string(context_->options.header_limit) +
-                                                     " bytes"));
+      return AnswerTransportError(Status::UriTooLong(
+          "request line longer than " + std::to_string(context_->options.header_limit) + " bytes"));
     }
     return AnswerTransportError(Status::HeaderTooLarge(
         "request head larger than " + std::to_string(context_->options.header_limit) + " bytes"));
@@ -251,8 +257,8 @@ void Session::Admit() {
   auto expect = request.find(bhttp::field::expect);
   if (expect != request.end() && beast::iequals(expect->value(), "100-continue") &&
       head.HasBody()) {
-    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
-        bhttp::status::continue_, request.version());
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                        request.version());
     stream_.expires_after(context_->options.write_timeout);
     bhttp::async_write(stream_, *interim,
                        [self = shared_from_this(), interim, handler = std::move(handler)](
@@ -267,23 +273,22 @@ void Session::Admit() {
 
 void Session::DoReadBody(BodyHandler handler) {
   stream_.expires_after(context_->options.body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this(), handler = std::move(handler)](
-                        beast::error_code ec, size_t) mutable {
-                      self->OnReadBody(std::move(handler), ec);
-                    });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this(), handler = std::move(handler)](
+          beast::error_code ec, size_t) mutable { self->OnReadBody(std::move(handler), ec); });
 }
 
 void Session::OnReadBody(BodyHandler handler, beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
-    return AnswerTransportError(Status::PayloadTooLarge(
-        "request body is larger than the limit of " + std::to_string(handler.body_limit) +
-        " bytes"));
+    return AnswerTransportError(
+        Status::PayloadTooLarge("request body is larger than the limit of " +
+                                std::to_string(handler.body_limit) + " bytes"));
   }
   if (ec) {
     if (IsQuietDisconnect(ec)) return Close();
-    return AnswerTransportError(Status::InvalidArgument("malformed HTTP request body: " +
-                                                        ec.message()));
+    return AnswerTransportError(
+        Status::InvalidArgument("malformed HTTP request body: " + ec.message()));
   }
   stream_.expires_never();  // the route may take a while (group commit)
   handler.run(std::move(parser_->get().body()), MakeResponder());
@@ -317,7 +322,8 @@ void Session::Write(Response response) {
   message->version(parser_.has_value() ? parser_->get().version() : 11);
   message->set(bhttp::field::server, "datacooee");
   message->set(bhttp::field::date, HttpDateNow());
-  if (!response.content_type.empty()) message->set(bhttp::field::content_type, response.content_type);
+  if (!response.content_type.empty())
+    message->set(bhttp::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) message->set(name, value);
   message->keep_alive(keep_alive);
   message->content_length(response.body.size());

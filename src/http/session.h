@@ -20,8 +20,8 @@ namespace dc::http {
 // response is ever queued per connection).
 //
 // Lives as long as its pending asynchronous operation: each step binds
-// shared_from_this(). All its work runs on the one I/O thread (io_context) it was accepted on; Drain() and
-// Reclaim() may be called from any thread.
+// shared_from_this(). All its work runs on the one I/O thread (io_context) it was accepted on;
+// Drain() and Reclaim() may be called from any thread.
 //
 // Start() takes a connection place (ServerContext::Admit): a free one, or
 // that of the session idle longest, which is reclaimed; without one the
