@@ -1,8 +1,10 @@
 #include "http/session.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -11,7 +13,7 @@
 #include <cstring>
 #include <limits>
 
-#include "http/http_date.h"
+#include "http/response_head.h"
 
 namespace dc::http {
 
@@ -314,25 +316,24 @@ void Session::AnswerTransportError(const Status& status) {
 }
 
 void Session::Write(Response response) {
-  const bool keep_alive = !response.close && !body_unread_ && !closing_ &&
-                          !context_->draining.load() && parser_.has_value() &&
-                          parser_->get().keep_alive();
-  auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
-  message->result(static_cast<unsigned>(response.status));
-  message->version(parser_.has_value() ? parser_->get().version() : 11);
-  message->set(bhttp::field::server, "datacooee");
-  message->set(bhttp::field::date, HttpDateNow());
-  if (!response.content_type.empty())
-    message->set(bhttp::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) message->set(name, value);
-  message->keep_alive(keep_alive);
-  message->content_length(response.body.size());
-  if (!head_request_) message->body() = std::move(response.body);
-
+  Framing framing;
+  framing.version = parser_.has_value() ? parser_->get().version() : 11;
+  framing.keep_alive = !response.close && !body_unread_ && !closing_ &&
+                       !context_->draining.load() && parser_.has_value() &&
+                       parser_->get().keep_alive();
+  FormatResponseHead(response, framing, head_);
+  if (head_request_) {
+    body_.clear();
+  } else {
+    body_ = std::move(response.body);
+  }
+  // One gather write: the kernel sees a single send whatever the body's
+  // size, and a large body is sent from where it was rendered, not copied.
+  const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
   stream_.expires_after(context_->options.write_timeout);
-  bhttp::async_write(stream_, *message,
-                     [self = shared_from_this(), message, close = !keep_alive](
-                         beast::error_code ec, size_t) { self->OnWrite(close, ec); });
+  net::async_write(stream_, buffers,
+                   [self = shared_from_this(), close = !framing.keep_alive](
+                       beast::error_code ec, size_t) { self->OnWrite(close, ec); });
 }
 
 void Session::OnWrite(bool close, beast::error_code ec) {
@@ -345,6 +346,8 @@ void Session::OnWrite(bool close, beast::error_code ec) {
     return DoLingeringClose();
   }
   parser_.reset();
+  // A large body's memory goes back now, not when the next response comes.
+  body_ = std::string();
   DoReadIdle();
 }
 

@@ -7,6 +7,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "http/endpoint.h"
 #include "http/request_body.h"
@@ -66,6 +67,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   std::optional<Parser> parser_;
+  std::string head_;  // of the response being written; its capacity is reused
+  std::string body_;  // of the response being written
   ServerContext::Slot slot_;
   bool refused_linger_ = false;  // holds one of the refused connections' linger places
   bool closing_ = false;         // close after the current request (drained or reclaimed)
