@@ -71,7 +71,7 @@ bool IsQuietDisconnect(const beast::error_code& ec) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
+Session::Session(Socket&& socket, std::shared_ptr<ServerContext> context)
     : stream_(std::move(socket)), context_(std::move(context)) {}
 
 Session::~Session() {

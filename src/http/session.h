@@ -1,8 +1,9 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
@@ -29,7 +30,13 @@ namespace dc::http {
 // client gets a 503 and the connection is closed.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+  // Bound to its io_context's own executor type, not the type-erased
+  // any_io_executor: every asynchronous step copies the executor, and the
+  // erased one makes each copy an indirect call.
+  using Executor = boost::asio::io_context::executor_type;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+
+  Session(Socket&& socket, std::shared_ptr<ServerContext> context);
   ~Session();
 
   // Call once, on the acceptor's thread (admissions are taken in order).
@@ -63,7 +70,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoLingeringClose();
   Responder MakeResponder();
 
-  boost::beast::tcp_stream stream_;
+  boost::beast::basic_stream<boost::asio::ip::tcp, Executor, boost::beast::unlimited_rate_policy>
+      stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   std::optional<Parser> parser_;
