@@ -274,6 +274,19 @@ void Session::Admit() {
 }
 
 void Session::DoReadBody(BodyHandler handler) {
+  // A small body usually arrived with its head. Parsed here, it skips the
+  // asynchronous read's machinery: a timer armed and cancelled, and a
+  // completion posted back to this thread.
+  parser_->eager(true);
+  while (!parser_->is_done() && buffer_.size() > 0) {
+    beast::error_code ec;
+    const size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec && ec != bhttp::error::need_more) return OnReadBody(std::move(handler), ec);
+    if (ec || used == 0) break;
+  }
+  if (parser_->is_done()) return OnReadBody(std::move(handler), {});
+
   stream_.expires_after(context_->options.body_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
