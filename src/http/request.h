@@ -1,9 +1,9 @@
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 namespace dc::http {
 
@@ -37,6 +37,7 @@ struct RequestHead {
 };
 
 // The `{name}` segments of the matched route pattern, in pattern order.
-using PathParams = std::vector<std::string_view>;
+// Inline room for a few, so routing a request allocates nothing.
+using PathParams = boost::container::small_vector<std::string_view, 4>;
 
 }  // namespace dc::http

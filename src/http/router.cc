@@ -5,9 +5,12 @@
 namespace dc::http {
 namespace {
 
-std::vector<std::string_view> SplitPath(std::string_view path) {
+// A request path's segments, inline: routing runs for every request.
+using Segments = boost::container::small_vector<std::string_view, 16>;
+
+Segments SplitPath(std::string_view path) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  std::vector<std::string_view> segments;
+  Segments segments;
   if (path.empty() || path.front() != '/') return segments;
   path.remove_prefix(1);
   while (true) {
@@ -21,6 +24,20 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 
 bool IsParam(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool Match(const std::vector<std::string>& pattern, const Segments& path, PathParams* params) {
+  if (pattern.size() != path.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
+      if (path[i].empty()) return false;
+      params->push_back(path[i]);
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -53,23 +70,8 @@ void Router::Add(Method method, std::string_view pattern, Endpoint endpoint) {
   entries_.push_back(Entry{method, std::move(segments), std::move(endpoint)});
 }
 
-bool Router::Match(const std::vector<std::string>& pattern,
-                   const std::vector<std::string_view>& path, PathParams* params) {
-  if (pattern.size() != path.size()) return false;
-  params->clear();
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    if (IsParam(pattern[i])) {
-      if (path[i].empty()) return false;
-      params->push_back(path[i]);
-    } else if (pattern[i] != path[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 Admission Router::Route(const RequestHead& head) const {
-  const std::vector<std::string_view> path = SplitPath(head.path);
+  const Segments path = SplitPath(head.path);
   const Method wanted = head.method == Method::kHead ? Method::kGet : head.method;
   PathParams params;
   std::string allow;
