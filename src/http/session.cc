@@ -32,9 +32,16 @@ class BeastHeaders final : public HeaderLookup {
  public:
   explicit BeastHeaders(const bhttp::fields& fields) : fields_(fields) {}
   std::optional<std::string_view> Get(std::string_view name) const override {
-    auto it = fields_.find(beast::string_view(name.data(), name.size()));
-    if (it == fields_.end()) return std::nullopt;
-    return std::string_view(it->value().data(), it->value().size());
+    // One pass in arrival order, lengths compared first: a request has a
+    // handful of fields, and Beast's find() walks a tree comparing names
+    // case-insensitively at every node.
+    for (const auto& field : fields_) {
+      const beast::string_view field_name = field.name_string();
+      if (field_name.size() == name.size() && beast::iequals(field_name, name)) {
+        return std::string_view(field.value().data(), field.value().size());
+      }
+    }
+    return std::nullopt;
   }
 
  private:
@@ -256,9 +263,8 @@ void Session::Admit() {
   handler.body_limit = limit;
 
   // curl sends `Expect: 100-continue` for larger bodies and waits for this.
-  auto expect = request.find(bhttp::field::expect);
-  if (expect != request.end() && beast::iequals(expect->value(), "100-continue") &&
-      head.HasBody()) {
+  const std::optional<std::string_view> expect = headers.Get("expect");
+  if (expect && beast::iequals(*expect, "100-continue") && head.HasBody()) {
     auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
                                                                         request.version());
     stream_.expires_after(context_->options.write_timeout);
