@@ -28,9 +28,11 @@ constexpr size_t kReadChunk = 16 * 1024;
 // dropping) for a moment so the client sees the response instead of a reset.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
+using Fields = bhttp::basic_fields<FieldAllocator<char>>;
+
 class BeastHeaders final : public HeaderLookup {
  public:
-  explicit BeastHeaders(const bhttp::fields& fields) : fields_(fields) {}
+  explicit BeastHeaders(const Fields& fields) : fields_(fields) {}
   std::optional<std::string_view> Get(std::string_view name) const override {
     // One pass in arrival order, lengths compared first: a request has a
     // handful of fields, and Beast's find() walks a tree comparing names
@@ -45,7 +47,7 @@ class BeastHeaders final : public HeaderLookup {
   }
 
  private:
-  const bhttp::fields& fields_;
+  const Fields& fields_;
 };
 
 Method ToMethod(bhttp::verb verb) {
@@ -155,7 +157,12 @@ void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
 }
 
 void Session::DoReadHeader() {
-  parser_.emplace();
+  // The previous request's fields are gone with its parser; their memory
+  // can be handed out again.
+  parser_.reset();
+  field_arena_.Reset();
+  parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                  std::make_tuple(FieldAllocator<char>(&field_arena_)));
   parser_->header_limit(context_->options.header_limit);
   // No body limit yet: the route sets it after admission, so that the order
   // of checks (route, method, credentials, ..., size) holds. Not

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "http/endpoint.h"
+#include "http/field_arena.h"
 #include "http/request_body.h"
 #include "http/server_context.h"
 
@@ -48,7 +49,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Reclaim();
 
  private:
-  using Parser = boost::beast::http::request_parser<RequestBody>;
+  using Parser = boost::beast::http::request_parser<RequestBody, FieldAllocator<char>>;
 
   void Refuse();
   void StopAfterRequest();
@@ -74,6 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
+  FieldArena field_arena_;  // for parser_'s fields, so declared before it
   std::optional<Parser> parser_;
   std::string head_;  // of the response being written; its capacity is reused
   std::string body_;  // of the response being written
