@@ -1,9 +1,9 @@
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 namespace dc::http {
 
@@ -24,21 +24,20 @@ class HeaderLookup {
 // admission function runs.
 struct RequestHead {
   Method method = Method::kOther;
-  std::string_view method_text;  // as sent, e.g. "PUT"
-  std::string_view target;  // as sent: path and query
-  std::string_view path;    // without the query
-  std::string_view query;   // after '?', without it; empty if none
+  std::string_view method_text;           // as sent, e.g. "PUT"
+  std::string_view target;                // as sent: path and query
+  std::string_view path;                  // without the query
+  std::string_view query;                 // after '?', without it; empty if none
   const HeaderLookup* headers = nullptr;  // never null inside a route
   std::optional<uint64_t> content_length;
   bool chunked = false;
 
-  std::optional<std::string_view> Header(std::string_view name) const {
-    return headers->Get(name);
-  }
+  std::optional<std::string_view> Header(std::string_view name) const { return headers->Get(name); }
   bool HasBody() const { return chunked || (content_length && *content_length > 0); }
 };
 
 // The `{name}` segments of the matched route pattern, in pattern order.
-using PathParams = std::vector<std::string_view>;
+// Inline room for a few, so routing a request allocates nothing.
+using PathParams = boost::container::small_vector<std::string_view, 4>;
 
 }  // namespace dc::http

@@ -5,9 +5,12 @@
 namespace dc::http {
 namespace {
 
-std::vector<std::string_view> SplitPath(std::string_view path) {
+// A request path's segments, inline: routing runs for every request.
+using Segments = boost::container::small_vector<std::string_view, 16>;
+
+Segments SplitPath(std::string_view path) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  std::vector<std::string_view> segments;
+  Segments segments;
   if (path.empty() || path.front() != '/') return segments;
   path.remove_prefix(1);
   while (true) {
@@ -23,30 +26,7 @@ bool IsParam(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-}  // namespace
-
-std::string_view MethodName(Method method) {
-  switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
-  }
-  return "OTHER";
-}
-
-void Router::Add(Method method, std::string_view pattern, Endpoint endpoint) {
-  std::vector<std::string> segments;
-  for (std::string_view s : SplitPath(pattern)) segments.emplace_back(s);
-  entries_.push_back(Entry{method, std::move(segments), std::move(endpoint)});
-}
-
-bool Router::Match(const std::vector<std::string>& pattern,
-                   const std::vector<std::string_view>& path, PathParams* params) {
+bool Match(const std::vector<std::string>& pattern, const Segments& path, PathParams* params) {
   if (pattern.size() != path.size()) return false;
   params->clear();
   for (size_t i = 0; i < pattern.size(); ++i) {
@@ -60,8 +40,38 @@ bool Router::Match(const std::vector<std::string>& pattern,
   return true;
 }
 
+}  // namespace
+
+std::string_view MethodName(Method method) {
+  switch (method) {
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
+  }
+  return "OTHER";
+}
+
+void Router::Add(Method method, std::string_view pattern, Endpoint endpoint) {
+  std::vector<std::string> segments;
+  for (std::string_view s : SplitPath(pattern)) segments.emplace_back(s);
+  entries_.push_back(Entry{method, std::move(segments), std::move(endpoint)});
+}
+
 Admission Router::Route(const RequestHead& head) const {
-  const std::vector<std::string_view> path = SplitPath(head.path);
+  const Segments path = SplitPath(head.path);
   const Method wanted = head.method == Method::kHead ? Method::kGet : head.method;
   PathParams params;
   std::string allow;

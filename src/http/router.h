@@ -29,8 +29,6 @@ class Router {
     std::vector<std::string> segments;
     Endpoint endpoint;
   };
-  static bool Match(const std::vector<std::string>& pattern,
-                    const std::vector<std::string_view>& path, PathParams* params);
 
   std::vector<Entry> entries_;
 };

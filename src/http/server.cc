@@ -113,7 +113,7 @@ class HttpServer::Impl {
   void DoAccept() {
     net::io_context& home = *ios_[next_io_];
     next_io_ = (next_io_ + 1) % ios_.size();
-    acceptor_->async_accept(home, [this](boost::system::error_code ec, tcp::socket socket) {
+    acceptor_->async_accept(home, [this](boost::system::error_code ec, Session::Socket socket) {
       if (ec == net::error::operation_aborted || stopping_) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);

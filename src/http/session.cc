@@ -1,8 +1,10 @@
 #include "http/session.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -11,7 +13,7 @@
 #include <cstring>
 #include <limits>
 
-#include "http/http_date.h"
+#include "http/response_head.h"
 
 namespace dc::http {
 
@@ -26,29 +28,46 @@ constexpr size_t kReadChunk = 16 * 1024;
 // dropping) for a moment so the client sees the response instead of a reset.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
+using Fields = bhttp::basic_fields<FieldAllocator<char>>;
+
 class BeastHeaders final : public HeaderLookup {
  public:
-  explicit BeastHeaders(const bhttp::fields& fields) : fields_(fields) {}
+  explicit BeastHeaders(const Fields& fields) : fields_(fields) {}
   std::optional<std::string_view> Get(std::string_view name) const override {
-    auto it = fields_.find(beast::string_view(name.data(), name.size()));
-    if (it == fields_.end()) return std::nullopt;
-    return std::string_view(it->value().data(), it->value().size());
+    // One pass in arrival order, lengths compared first: a request has a
+    // handful of fields, and Beast's find() walks a tree comparing names
+    // case-insensitively at every node.
+    for (const auto& field : fields_) {
+      const beast::string_view field_name = field.name_string();
+      if (field_name.size() == name.size() && beast::iequals(field_name, name)) {
+        return std::string_view(field.value().data(), field.value().size());
+      }
+    }
+    return std::nullopt;
   }
 
  private:
-  const bhttp::fields& fields_;
+  const Fields& fields_;
 };
 
 Method ToMethod(bhttp::verb verb) {
   switch (verb) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -61,7 +80,7 @@ bool IsQuietDisconnect(const beast::error_code& ec) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
+Session::Session(Socket&& socket, std::shared_ptr<ServerContext> context)
     : stream_(std::move(socket)), context_(std::move(context)) {}
 
 Session::~Session() {
@@ -120,7 +139,7 @@ bool Session::HasUnreadBytes() {
 }
 
 void Session::DoReadIdle() {
-  if (buffer_.size() > 0) return DoReadHeader();  // a pipelined request is waiting
+  if (buffer_.size() > 0) return DoReadHeader();     // a pipelined request is waiting
   if (!context_->EnterIdle(slot_)) closing_ = true;  // a newcomer took the place
   if ((closing_ || context_->draining.load()) && !HasUnreadBytes()) return Close();
   idle_ = true;
@@ -138,7 +157,12 @@ void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
 }
 
 void Session::DoReadHeader() {
-  parser_.emplace();
+  // The previous request's fields are gone with its parser; their memory
+  // can be handed out again.
+  parser_.reset();
+  field_arena_.Reset();
+  parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                  std::make_tuple(FieldAllocator<char>(&field_arena_)));
   parser_->header_limit(context_->options.header_limit);
   // No body limit yet: the route sets it after admission, so that the order
   // of checks (route, method, credentials, ..., size) holds. Not
@@ -193,15 +217,13 @@ void Session::OnReadHeader(beast::error_code ec) {
     // A request line that alone does not fit is a too-long URI. Once the
     // parser has taken the request line (it has a target), the fields are
     // what is too large; before that, the buffer still starts with the line.
-    const std::string_view seen(static_cast<const char*>(buffer_.data().data()),
-                                buffer_.size());
+    const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     const size_t line_end = seen.find("\r\n");
     const bool line_parsed = !parser_->get().target().empty();
     if (!line_parsed &&
         (line_end == std::string_view::npos || line_end >= context_->options.header_limit)) {
-      return AnswerTransportError(Status::UriTooLong("request line longer than " +
-                                                     std::to_string(context_->options.header_limit) +
-                                                     " bytes"));
+      return AnswerTransportError(Status::UriTooLong(
+          "request line longer than " + std::to_string(context_->options.header_limit) + " bytes"));
     }
     return AnswerTransportError(Status::HeaderTooLarge(
         "request head larger than " + std::to_string(context_->options.header_limit) + " bytes"));
@@ -248,11 +270,10 @@ void Session::Admit() {
   handler.body_limit = limit;
 
   // curl sends `Expect: 100-continue` for larger bodies and waits for this.
-  auto expect = request.find(bhttp::field::expect);
-  if (expect != request.end() && beast::iequals(expect->value(), "100-continue") &&
-      head.HasBody()) {
-    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
-        bhttp::status::continue_, request.version());
+  const std::optional<std::string_view> expect = headers.Get("expect");
+  if (expect && beast::iequals(*expect, "100-continue") && head.HasBody()) {
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                        request.version());
     stream_.expires_after(context_->options.write_timeout);
     bhttp::async_write(stream_, *interim,
                        [self = shared_from_this(), interim, handler = std::move(handler)](
@@ -266,24 +287,36 @@ void Session::Admit() {
 }
 
 void Session::DoReadBody(BodyHandler handler) {
+  // A small body usually arrived with its head. Parsed here, it skips the
+  // asynchronous read's machinery: a timer armed and cancelled, and a
+  // completion posted back to this thread.
+  parser_->eager(true);
+  while (!parser_->is_done() && buffer_.size() > 0) {
+    beast::error_code ec;
+    const size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec && ec != bhttp::error::need_more) return OnReadBody(std::move(handler), ec);
+    if (ec || used == 0) break;
+  }
+  if (parser_->is_done()) return OnReadBody(std::move(handler), {});
+
   stream_.expires_after(context_->options.body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this(), handler = std::move(handler)](
-                        beast::error_code ec, size_t) mutable {
-                      self->OnReadBody(std::move(handler), ec);
-                    });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this(), handler = std::move(handler)](
+          beast::error_code ec, size_t) mutable { self->OnReadBody(std::move(handler), ec); });
 }
 
 void Session::OnReadBody(BodyHandler handler, beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
-    return AnswerTransportError(Status::PayloadTooLarge(
-        "request body is larger than the limit of " + std::to_string(handler.body_limit) +
-        " bytes"));
+    return AnswerTransportError(
+        Status::PayloadTooLarge("request body is larger than the limit of " +
+                                std::to_string(handler.body_limit) + " bytes"));
   }
   if (ec) {
     if (IsQuietDisconnect(ec)) return Close();
-    return AnswerTransportError(Status::InvalidArgument("malformed HTTP request body: " +
-                                                        ec.message()));
+    return AnswerTransportError(
+        Status::InvalidArgument("malformed HTTP request body: " + ec.message()));
   }
   stream_.expires_never();  // the route may take a while (group commit)
   handler.run(std::move(parser_->get().body()), MakeResponder());
@@ -309,24 +342,24 @@ void Session::AnswerTransportError(const Status& status) {
 }
 
 void Session::Write(Response response) {
-  const bool keep_alive = !response.close && !body_unread_ && !closing_ &&
-                          !context_->draining.load() && parser_.has_value() &&
-                          parser_->get().keep_alive();
-  auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
-  message->result(static_cast<unsigned>(response.status));
-  message->version(parser_.has_value() ? parser_->get().version() : 11);
-  message->set(bhttp::field::server, "datacooee");
-  message->set(bhttp::field::date, HttpDateNow());
-  if (!response.content_type.empty()) message->set(bhttp::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) message->set(name, value);
-  message->keep_alive(keep_alive);
-  message->content_length(response.body.size());
-  if (!head_request_) message->body() = std::move(response.body);
-
+  Framing framing;
+  framing.version = parser_.has_value() ? parser_->get().version() : 11;
+  framing.keep_alive = !response.close && !body_unread_ && !closing_ &&
+                       !context_->draining.load() && parser_.has_value() &&
+                       parser_->get().keep_alive();
+  FormatResponseHead(response, framing, head_);
+  if (head_request_) {
+    body_.clear();
+  } else {
+    body_ = std::move(response.body);
+  }
+  // One gather write: the kernel sees a single send whatever the body's
+  // size, and a large body is sent from where it was rendered, not copied.
+  const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
   stream_.expires_after(context_->options.write_timeout);
-  bhttp::async_write(stream_, *message,
-                     [self = shared_from_this(), message, close = !keep_alive](
-                         beast::error_code ec, size_t) { self->OnWrite(close, ec); });
+  net::async_write(stream_, buffers,
+                   [self = shared_from_this(), close = !framing.keep_alive](
+                       beast::error_code ec, size_t) { self->OnWrite(close, ec); });
 }
 
 void Session::OnWrite(bool close, beast::error_code ec) {
@@ -339,6 +372,8 @@ void Session::OnWrite(bool close, beast::error_code ec) {
     return DoLingeringClose();
   }
   parser_.reset();
+  // A large body's memory goes back now, not when the next response comes.
+  body_ = std::string();
   DoReadIdle();
 }
 

@@ -1,14 +1,17 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "http/endpoint.h"
+#include "http/field_arena.h"
 #include "http/request_body.h"
 #include "http/server_context.h"
 
@@ -20,15 +23,21 @@ namespace dc::http {
 // response is ever queued per connection).
 //
 // Lives as long as its pending asynchronous operation: each step binds
-// shared_from_this(). All its work runs on the one I/O thread (io_context) it was accepted on; Drain() and
-// Reclaim() may be called from any thread.
+// shared_from_this(). All its work runs on the one I/O thread (io_context) it was accepted on;
+// Drain() and Reclaim() may be called from any thread.
 //
 // Start() takes a connection place (ServerContext::Admit): a free one, or
 // that of the session idle longest, which is reclaimed; without one the
 // client gets a 503 and the connection is closed.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+  // Bound to its io_context's own executor type, not the type-erased
+  // any_io_executor: every asynchronous step copies the executor, and the
+  // erased one makes each copy an indirect call.
+  using Executor = boost::asio::io_context::executor_type;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+
+  Session(Socket&& socket, std::shared_ptr<ServerContext> context);
   ~Session();
 
   // Call once, on the acceptor's thread (admissions are taken in order).
@@ -40,7 +49,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Reclaim();
 
  private:
-  using Parser = boost::beast::http::request_parser<RequestBody>;
+  using Parser = boost::beast::http::request_parser<RequestBody, FieldAllocator<char>>;
 
   void Refuse();
   void StopAfterRequest();
@@ -62,10 +71,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoLingeringClose();
   Responder MakeResponder();
 
-  boost::beast::tcp_stream stream_;
+  boost::beast::basic_stream<boost::asio::ip::tcp, Executor, boost::beast::unlimited_rate_policy>
+      stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
+  FieldArena field_arena_;  // for parser_'s fields, so declared before it
   std::optional<Parser> parser_;
+  std::string head_;  // of the response being written; its capacity is reused
+  std::string body_;  // of the response being written
   ServerContext::Slot slot_;
   bool refused_linger_ = false;  // holds one of the refused connections' linger places
   bool closing_ = false;         // close after the current request (drained or reclaimed)
