@@ -95,8 +95,12 @@ def run_system(s, cfg, res, notes):
                 s.fresh()
                 (_, secs, _), cores = measured(res, "w2", s, lambda: s.bulk(""))
                 res.add("w2", name, cfg.total / secs)
+                lag = getattr(s, "merge_lag", None)
+                merged = "" if lag is None else f", all merged {lag:.1f} s after the last 201"
+                if lag is not None:
+                    res.add("w2_merged", name, cfg.total / (secs + lag))
                 log(f"{name} W2 rep {rep + 1}: {cfg.total:,} readings in {secs:.1f} s = "
-                    f"{cfg.total / secs:,.0f}/s, server {cores:.2f} cores")
+                    f"{cfg.total / secs:,.0f}/s{merged}, server {cores:.2f} cores")
             if getattr(s, "commit_log", None):
                 notes.append(f"datacooee's W1 server, at its end: {s.commit_log[0]}; "
                              f"after the W2 loads: {'; '.join(s.commit_log[1:])}")

@@ -10,10 +10,14 @@ from side_by_side.report import markdown_table, rows, text_table
 
 GUARANTEES = """\
 - **datacooee** (`serve --sync full`): a `201` is sent only after the
-  reading's SQLite transaction has committed in WAL mode with
-  `synchronous=FULL`, i.e. after the WAL was fsynced. One writer thread
-  commits whatever is queued in one transaction (group commit), so one fsync
-  may cover many uploads; the batch upload is stored all or none.
+  upload's readings were appended to the ingest log beside the database and
+  that file was fsynced (one writer thread appends whatever is queued as one
+  record, so one fsync may cover many uploads; a batch upload is one record,
+  stored all or none). A merge thread then writes the readings into the
+  SQLite tables (WAL, `synchronous=FULL`) in large sorted transactions;
+  every API read first waits for the merge of its input's acknowledged
+  readings, so a reading is readable as soon as its `201` is sent. "W2 until
+  merged" counts until the tables hold the whole load.
 - **InfluxDB 1.6** (`[data] wal-fsync-delay = "0s"`, set explicitly): a
   `/write` answers `204` only after its points were appended to the shard's
   WAL segment and that file was fsynced (the tsm1 WAL's `writeToLog` waits for
@@ -112,6 +116,9 @@ def _targets(res):
     add("W1 ≥ 0.5× nginx", r and f"{r:.2f}×", r is not None and r >= 0.5)
     r = ratio(m("w2", "datacooee"), m("w2", "InfluxDB"))
     add("W2 ≥ 1× InfluxDB line protocol", r and f"{r:.2f}×", r is not None and r >= 1)
+    r = ratio(m("w2_merged", "datacooee"), m("w2", "InfluxDB"))
+    add("W2 ≥ 1× InfluxDB, datacooee counted until merged", r and f"{r:.2f}×",
+        r is not None and r >= 1)
     r = ratio(m("w3", "datacooee"), m("w3", "InfluxDB"))
     add("W3 ≥ 3× InfluxDB", r and f"{r:.2f}×", r is not None and r >= 3)
     for peer in ("InfluxDB", "PostgreSQL"):
@@ -224,6 +231,7 @@ def render(cfg, res, notes, elapsed, loads, fsync_ms, versions):
         ("w1", "W1 single-reading uploads, readings/s"),
         ("w1_p99", "W1 p99 latency, ms (lower is better)"),
         ("w2", f"W2 bulk load of {cfg.total / 1e6:g}M, readings/s"),
+        ("w2_merged", "W2 counted until merged into datacooee's tables, readings/s"),
         ("w3", "W3 1-hour window, requests/s"),
         ("w3_p99", "W3 p99 latency, ms (lower is better)"),
         ("w4_small", f"W4 min/max/avg over {small}, ms (lower is better)"),

@@ -1,8 +1,9 @@
 """datacooee itself: `serve --sync full` on a fresh SQLite file per load.
 
-Acknowledgement: a 201 is sent only after the reading's transaction has
-committed with synchronous=FULL in WAL mode, i.e. after the WAL was fsynced
-(group commit: one fsync may cover many uploads)."""
+Acknowledgement: a 201 is sent only after the readings were appended to the
+ingest log and it was fsynced (group commit: one fsync may cover many
+uploads); a merge thread then writes them into the SQLite tables. The file
+alone holds everything once no log segment (bench.db-ingest.N) is left."""
 import http.client
 import json
 import os
@@ -45,9 +46,9 @@ class Datacooee:
 
     def start(self, fresh=True):
         if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(self.db + suffix):
-                    os.remove(self.db + suffix)
+            for name in os.listdir(self.dir):
+                if name.startswith(os.path.basename(self.db)):
+                    os.remove(os.path.join(self.dir, name))
             shutil.copyfile(self.template, self.db)
         out = os.path.join(self.dir, "stdout")
         self.proc = subprocess.Popen(
@@ -88,9 +89,23 @@ class Datacooee:
         return wrk_runner.run("upload_single.lua", self.port, self._wrk_env(env), 64, 2, seconds)
 
     def bulk(self, part):
+        """Sends the load; then waits until it is merged into the tables,
+        keeping that extra time in self.merge_lag."""
         files = [os.path.join(self.data_dir, f"datacooee{part}.{c}") for c in range(4)]
-        return bulk_sender.send(self.port, 201, files,
+        sent = bulk_sender.send(self.port, 201, files,
                                 {"Content-Type": "application/vnd.api+json", **HEADERS})
+        began = time.monotonic()
+        self.wait_merged()
+        self.merge_lag = time.monotonic() - began
+        return sent
+
+    def wait_merged(self, timeout=600):
+        prefix = os.path.basename(self.db) + "-ingest."
+        deadline = time.monotonic() + timeout
+        while any(n.startswith(prefix) and n[len(prefix):].isdigit() for n in os.listdir(self.dir)):
+            if time.monotonic() > deadline:
+                raise RuntimeError("datacooee's ingest log was not merged in time")
+            time.sleep(0.01)
 
     def bytes_on_disk(self):
         """The database file and its WAL after a checkpoint that empties the WAL."""
