@@ -60,8 +60,8 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
                                  merge_failure_.detail());
     }
     if (!room) {
-      return Status::Unavailable("readings arrive faster than they can be merged: " +
-                                 merge_failure_.detail());
+      return Status::Unavailable(
+          "readings arrive faster than they can be merged into the database; retry shortly");
     }
   }
 
