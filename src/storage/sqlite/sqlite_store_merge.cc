@@ -4,6 +4,7 @@
 // written once per merge instead of once per upload. Merges are idempotent
 // (a reading carries its id; a replayed one replaces itself), so a crash
 // between a merge's commit and the removal of its segments is harmless.
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -20,6 +21,10 @@ namespace {
 // up with Unavailable (the merge is failing, e.g. on a full disk).
 constexpr auto kReadWaitLimit = std::chrono::seconds(5);
 constexpr auto kFirstRetry = std::chrono::milliseconds(10);
+// After merging this many readings at once, the memory that held them is
+// handed back to the system: a bulk load would otherwise leave the server
+// at its peak size (glibc keeps freed memory in its arenas).
+constexpr size_t kTrimAfterReadings = 100'000;
 constexpr auto kLastRetry = std::chrono::seconds(1);
 
 // The INSERT and the UPDATE take the same parameters (the UPDATE ignores ?3).
@@ -208,6 +213,12 @@ Status SqliteStore::MergeOnce() {
     merge_failing_ = false;
   }
   merged_.notify_all();
+  size_t readings = 0;
+  for (const LoggedGroup& group : groups) readings += group.readings;
+  if (readings >= kTrimAfterReadings) {
+    groups = {};
+    malloc_trim(0);
+  }
   return Status::Ok();
 }
 

@@ -56,6 +56,9 @@ void UnmergedReadings::Forget(const std::vector<LoggedGroup>& merged) {
     }
     unmerged_readings_ -= group.readings;
   }
+  // A map keeps its largest bucket array when emptied: a bulk load's would
+  // stay allocated for good.
+  if (index_.empty()) index_ = {};
 }
 
 }  // namespace dc
