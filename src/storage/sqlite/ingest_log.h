@@ -53,8 +53,6 @@ class IngestLog {
   // Deletes segments 1..last that still exist.
   void RemoveUpTo(uint64_t last);
 
-  const std::string& lock_path() const { return lock_path_; }
-
  private:
   IngestLog() = default;
   std::string SegmentPath(uint64_t number) const;

@@ -19,6 +19,13 @@ struct LoggedGroup {
   size_t readings = 0;
 };
 
+// Readings in all of `groups`.
+inline size_t ReadingsIn(std::span<const LoggedGroup> groups) {
+  size_t readings = 0;
+  for (const LoggedGroup& group : groups) readings += group.readings;
+  return readings;
+}
+
 // The ingest log's record: an 8-byte header (payload size, CRC-32 of the
 // payload, both 32-bit little-endian) then the payload: the sequence
 // number, the batches, and per reading its timestamp, id, value, which

@@ -5,6 +5,7 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -16,14 +17,15 @@
 namespace dc {
 namespace {
 
-// A reading is stored by an INSERT that does nothing on a key conflict;
-// only when it did nothing (a re-post of an existing (input, timestamp)) is
-// the id looked up and the row updated. New readings, nearly all of them,
-// thus cost one b-tree descent: BM_WriteBatches_Bulk (bench/micro) went from
-// 16.8 to 10.1 ms per 5,000 readings against lookup-then-insert. One upsert
-// "INSERT ... ON CONFLICT DO UPDATE ... RETURNING id" would say it all, but
-// SQLite 3.40 runs RETURNING through a per-statement result table: measured
-// 3x slower per row.
+// A merge stores a reading by an INSERT that does nothing on a key
+// conflict; only when it did nothing (a re-post of an existing (input,
+// timestamp)) is the row updated. New readings, nearly all of them, thus
+// cost one b-tree descent: a 5,000-reading commit went from 16.8 to 10.1 ms
+// against lookup-then-insert (bench/micro, before the ingest log). One
+// upsert "INSERT ... ON CONFLICT DO UPDATE ... RETURNING id" would say it
+// all, but SQLite 3.40 runs RETURNING through a per-statement result table:
+// measured 3x slower per row. The id an existing reading keeps is found by
+// WriteBatches (kFindReadingIdSql), before the reading is logged.
 constexpr const char* kFindReadingIdSql = "SELECT id FROM readings WHERE input_pk = ?1 AND ts = ?2";
 constexpr const char* kInsertReadingSql =
     "INSERT INTO readings(input_pk, ts, id, value, latitude, longitude, x_axis_value, metadata) "
@@ -42,6 +44,21 @@ Result<DataSource> ParseStoredDataSource(const std::string& text, const std::str
   return Status::Internal("input '" + input_id + "' has an unknown data source '" + text + "'");
 }
 
+struct ToPrepare {
+  Statement* statement;
+  std::string sql;
+};
+
+// Prepares statements kept for the connection's lifetime.
+Status PrepareAll(const Connection& c, std::span<const ToPrepare> statements) {
+  for (const ToPrepare& p : statements) {
+    Result<Statement> statement = c.Prepare(p.sql, /*persistent=*/true);
+    if (!statement) return statement.error();
+    *p.statement = std::move(*statement);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
@@ -52,11 +69,6 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
 
   Writer writer;
   writer.connection = std::move(*connection);
-  const Connection& c = writer.connection;
-  struct ToPrepare {
-    Statement* statement;
-    std::string sql;
-  };
   const ToPrepare statements[] = {
       {&writer.insert_reading, kInsertReadingSql},
       {&writer.update_reading, kUpdateReadingSql},
@@ -65,11 +77,7 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
       {&writer.upsert_hour_stats, kUpsertHourStatsSql},
       {&writer.recompute_hour_stats, RecomputeHourStatsSql()},
   };
-  for (const ToPrepare& p : statements) {
-    Result<Statement> statement = c.Prepare(p.sql, /*persistent=*/true);
-    if (!statement) return statement.error();
-    *p.statement = std::move(*statement);
-  }
+  DC_RETURN_IF_ERROR(PrepareAll(writer.connection, statements));
   return writer;
 }
 
@@ -84,21 +92,12 @@ Result<SqliteStore::Appender> SqliteStore::OpenAppender(const std::string& path,
   Result<Connection> connection = Connection::Open(path, options, ConnectionRole::kReader);
   if (!connection) return connection.error();
   appender.connection = std::move(*connection);
-  const Connection& c = appender.connection;
-  struct ToPrepare {
-    Statement* statement;
-    const char* sql;
-  };
   const ToPrepare statements[] = {
       {&appender.input_exists, "SELECT 1 FROM inputs WHERE pk = ?1"},
       {&appender.find_reading_id, kFindReadingIdSql},
       {&appender.max_ts, "SELECT max(ts) FROM readings WHERE input_pk = ?1"},
   };
-  for (const ToPrepare& p : statements) {
-    Result<Statement> statement = c.Prepare(p.sql, /*persistent=*/true);
-    if (!statement) return statement.error();
-    *p.statement = std::move(*statement);
-  }
+  DC_RETURN_IF_ERROR(PrepareAll(appender.connection, statements));
   return appender;
 }
 

@@ -170,7 +170,10 @@ class SqliteStore final : public Store {
   void StartMerging();
   void StopMerging();
   void MergeLoop();
-  bool MergeDue(std::chrono::steady_clock::time_point now) const;  // merge_mu_ held
+  // With merge_mu_ held: when the merge timings of StoreOptions call for a
+  // merge of what is held, and whether one is due for any reason.
+  std::chrono::steady_clock::time_point TimedMergeDue() const;
+  bool MergeDue(std::chrono::steady_clock::time_point now) const;
   Status MergeOnce();
   // Waits until every reading of `input_pk` acknowledged before the call is
   // merged (all inputs' without one).

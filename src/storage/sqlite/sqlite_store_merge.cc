@@ -21,11 +21,11 @@ namespace {
 // up with Unavailable (the merge is failing, e.g. on a full disk).
 constexpr auto kReadWaitLimit = std::chrono::seconds(5);
 constexpr auto kFirstRetry = std::chrono::milliseconds(10);
+constexpr auto kLastRetry = std::chrono::seconds(1);
 // After merging this many readings at once, the memory that held them is
 // handed back to the system: a bulk load would otherwise leave the server
 // at its peak size (glibc keeps freed memory in its arenas).
 constexpr size_t kTrimAfterReadings = 100'000;
-constexpr auto kLastRetry = std::chrono::seconds(1);
 
 // The INSERT and the UPDATE take the same parameters (the UPDATE ignores ?3).
 void BindReading(Statement& write, int64_t input_pk, const Reading& reading, int64_t id) {
@@ -49,9 +49,7 @@ struct Row {
 
 Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
   std::vector<Row> rows;
-  size_t total = 0;
-  for (const LoggedGroup& group : groups) total += group.readings;
-  rows.reserve(total);
+  rows.reserve(ReadingsIn(groups));
   int64_t max_id = 0;
   for (const LoggedGroup& group : groups) {
     for (size_t b = 0; b < group.batches.size(); ++b) {
@@ -111,10 +109,8 @@ Status SqliteStore::RecoverLog() {
   Result<std::vector<LoggedGroup>> left = a.log->ReadAll();
   if (!left) return left.error();
   if (!left->empty()) {
-    size_t readings = 0;
-    for (const LoggedGroup& group : *left) readings += group.readings;
     DC_RETURN_IF_ERROR(ApplyGroups(*left));
-    spdlog::info("merged {} readings the ingest log held after an unclean stop", readings);
+    spdlog::info("merged {} readings the ingest log held after an unclean stop", ReadingsIn(*left));
   }
   a.log->RemoveUpTo(a.log->Rotate());
 
@@ -143,9 +139,13 @@ void SqliteStore::StopMerging() {
   if (merge_thread_.joinable()) merge_thread_.join();
 }
 
+std::chrono::steady_clock::time_point SqliteStore::TimedMergeDue() const {
+  return std::min(last_append_ + merge_idle_, unmerged_.oldest() + merge_max_delay_);
+}
+
 bool SqliteStore::MergeDue(std::chrono::steady_clock::time_point now) const {
   return merge_wanted_ > merged_seq_.load() || unmerged_.held_readings() >= kMergeReadings ||
-         now - last_append_ >= merge_idle_ || now - unmerged_.oldest() >= merge_max_delay_;
+         now >= TimedMergeDue();
 }
 
 void SqliteStore::MergeLoop() {
@@ -158,8 +158,7 @@ void SqliteStore::MergeLoop() {
       continue;
     }
     if (!stopping_ && !MergeDue(std::chrono::steady_clock::now())) {
-      merge_wake_.wait_until(
-          lock, std::min(last_append_ + merge_idle_, unmerged_.oldest() + merge_max_delay_));
+      merge_wake_.wait_until(lock, TimedMergeDue());
       continue;
     }
     lock.unlock();
@@ -213,9 +212,7 @@ Status SqliteStore::MergeOnce() {
     merge_failing_ = false;
   }
   merged_.notify_all();
-  size_t readings = 0;
-  for (const LoggedGroup& group : groups) readings += group.readings;
-  if (readings >= kTrimAfterReadings) {
+  if (ReadingsIn(groups) >= kTrimAfterReadings) {
     groups = {};
     malloc_trim(0);
   }
