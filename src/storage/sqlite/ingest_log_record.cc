@@ -2,75 +2,29 @@
 
 #include <zlib.h>
 
-#include <bit>
 #include <cstring>
 #include <optional>
 
+#include "storage/sqlite/reading_extras.h"
+
 namespace dc {
 namespace {
-
-static_assert(std::endian::native == std::endian::little,
-              "the ingest log is written in the host's byte order, assumed little-endian");
 
 constexpr size_t kHeaderSize = 8;
 // A record larger than this is garbage, not a group: a commit holds at most
 // IngestOptions::max_readings_per_commit readings of bounded size.
 constexpr uint32_t kMaxPayload = 1u << 30;
 
-enum Flags : uint8_t {
-  kHasLatitude = 1,
-  kHasLongitude = 2,
-  kHasXAxis = 4,
-  kHasMetadata = 8,
-};
-
-template <typename T>
-void Put(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-void PutText(std::string& out, const std::string& text) {
-  Put<uint32_t>(out, static_cast<uint32_t>(text.size()));
-  out.append(text);
-}
-
 uint32_t Crc(std::string_view bytes) {
   return static_cast<uint32_t>(
       crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
-// Reads values off a payload; any read past its end fails the whole record.
-class Cursor {
- public:
-  explicit Cursor(std::string_view bytes) : rest_(bytes) {}
-
-  template <typename T>
-  bool Get(T& value) {
-    if (rest_.size() < sizeof(T)) return false;
-    std::memcpy(&value, rest_.data(), sizeof(T));
-    rest_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool GetText(std::string& text) {
-    uint32_t size = 0;
-    if (!Get(size) || rest_.size() < size) return false;
-    text.assign(rest_.data(), size);
-    rest_.remove_prefix(size);
-    return true;
-  }
-  size_t left() const { return rest_.size(); }
-
- private:
-  std::string_view rest_;
-};
-
 // The smallest encoding of a reading: ts, id, value and flags.
 constexpr size_t kMinReadingSize = 8 + 8 + 8 + 1;
 
 std::optional<LoggedGroup> DecodePayload(std::string_view payload) {
-  Cursor in(payload);
+  ByteCursor in(payload);
   LoggedGroup group;
   uint32_t batch_count = 0;
   if (!in.Get(group.seq) || !in.Get(batch_count)) return std::nullopt;
@@ -84,22 +38,10 @@ std::optional<LoggedGroup> DecodePayload(std::string_view payload) {
     std::vector<int64_t> ids(count);
     for (uint32_t r = 0; r < count; ++r) {
       Reading& reading = batch.readings[r];
-      uint8_t flags = 0;
       if (!in.Get(reading.timestamp.micros) || !in.Get(ids[r]) || !in.Get(reading.value) ||
-          !in.Get(flags)) {
+          !GetReadingExtras(in, reading)) {
         return std::nullopt;
       }
-      double number = 0;
-      if ((flags & kHasLatitude) != 0) {
-        if (!in.Get(number)) return std::nullopt;
-        reading.latitude = number;
-      }
-      if ((flags & kHasLongitude) != 0) {
-        if (!in.Get(number)) return std::nullopt;
-        reading.longitude = number;
-      }
-      if ((flags & kHasXAxis) != 0 && !in.GetText(reading.x_axis_value)) return std::nullopt;
-      if ((flags & kHasMetadata) != 0 && !in.GetText(reading.metadata)) return std::nullopt;
     }
     group.readings += count;
     group.batches.push_back(std::move(batch));
@@ -126,16 +68,7 @@ void AppendLogRecord(uint64_t seq, std::span<const IngestBatch* const> batches,
       Put<int64_t>(out, reading.timestamp.micros);
       Put<int64_t>(out, ids[b][r]);
       Put<double>(out, reading.value);
-      uint8_t flags = 0;
-      if (reading.latitude) flags |= kHasLatitude;
-      if (reading.longitude) flags |= kHasLongitude;
-      if (!reading.x_axis_value.empty()) flags |= kHasXAxis;
-      if (!reading.metadata.empty()) flags |= kHasMetadata;
-      Put<uint8_t>(out, flags);
-      if (reading.latitude) Put<double>(out, *reading.latitude);
-      if (reading.longitude) Put<double>(out, *reading.longitude);
-      if (!reading.x_axis_value.empty()) PutText(out, reading.x_axis_value);
-      if (!reading.metadata.empty()) PutText(out, reading.metadata);
+      PutReadingExtras(out, reading);
     }
   }
   const std::string_view payload(out.data() + start + kHeaderSize,
