@@ -24,12 +24,14 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "crash/upload_ledger.h"
 #include "storage/hour_stats_check.h"
+#include "support/file_readings.h"
 #include "support/http_client.h"
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
@@ -226,23 +228,22 @@ DatabaseState ReadDatabase(const std::string& path, const Target& target) {
     if (!state.integrity.empty()) state.integrity += "; ";
     state.integrity += reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
   });
-  for_each_row("SELECT input_pk, ts, id, value FROM readings", [&](sqlite3_stmt* row) {
-    const int64_t pk = sqlite3_column_int64(row, 0);
+  // SPEC.md: reading ids are unique across the whole server (the schema does
+  // not enforce it, so a reused id counter would go unnoticed otherwise).
+  std::set<int64_t> ids;
+  for (const FileReading& file : ReadFileReadings(db)) {
+    if (!ids.insert(file.stored.id).second) state.duplicate_ids += 1;
     int input = -1;
     for (int i = 0; i < kInputs; ++i) {
-      if (target.input_pks[i] == pk) input = i;
+      if (target.input_pks[i] == file.input_pk) input = i;
     }
     if (input < 0) {
       state.foreign_rows += 1;
-      return;
+      continue;
     }
-    state.rows[RowKey(input, sqlite3_column_int64(row, 1))] =
-        StoredRow{sqlite3_column_int64(row, 2), sqlite3_column_double(row, 3)};
-  });
-  // SPEC.md: reading ids are unique across the whole server (the schema does
-  // not enforce it, so a reused id counter would go unnoticed otherwise).
-  for_each_row("SELECT count(*) - count(DISTINCT id) FROM readings",
-               [&](sqlite3_stmt* row) { state.duplicate_ids = sqlite3_column_int64(row, 0); });
+    state.rows[RowKey(input, file.stored.reading.timestamp.micros)] =
+        StoredRow{file.stored.id, file.stored.reading.value};
+  }
   // The per-hour aggregates that statistics are answered from must have
   // been committed with the readings, never apart from them.
   if (::testing::AssertionResult match = HourStatsMatchReadings(db); !match) {

@@ -17,6 +17,7 @@
 #include <map>
 #include <thread>
 
+#include "support/file_readings.h"
 #include "support/ingest_log_files.h"
 
 namespace dc::testing {
@@ -93,19 +94,11 @@ class ReadOnlyDb {
     return count;
   }
 
+  sqlite3* get() const { return db_; }
+
  private:
   sqlite3* db_ = nullptr;
 };
-
-std::optional<double> OptionalDouble(sqlite3_stmt* stmt, int column) {
-  if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_double(stmt, column);
-}
-
-std::optional<std::string> OptionalText(sqlite3_stmt* stmt, int column) {
-  if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
-  return std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, column)));
-}
 
 }  // namespace
 
@@ -419,8 +412,14 @@ std::string ErrorDetail(const HttpResponse& response) {
 int64_t CountReadings(const std::string& db_path, const std::string& input_id) {
   ReadOnlyDb db(db_path);
   return db.Count(
-      "SELECT count(*) FROM readings r JOIN inputs i ON r.input_pk = i.pk WHERE i.id = ?1",
+      "SELECT coalesce(sum(b.count), 0) FROM reading_blocks b JOIN inputs i ON b.input_pk = i.pk "
+      "WHERE i.id = ?1",
       {input_id});
+}
+
+int64_t CountAllReadings(const std::string& db_path) {
+  ReadOnlyDb db(db_path);
+  return db.Count("SELECT coalesce(sum(count), 0) FROM reading_blocks", {});
 }
 
 int64_t CountRows(const std::string& db_path, const std::string& table) {
@@ -431,25 +430,20 @@ int64_t CountRows(const std::string& db_path, const std::string& table) {
 std::optional<StoredReading> FindReading(const std::string& db_path, const std::string& input_id,
                                          int64_t timestamp_micros) {
   ReadOnlyDb db(db_path);
-  sqlite3_stmt* stmt = db.Prepare(
-      "SELECT r.id, r.value, r.latitude, r.longitude, r.x_axis_value, r.metadata "
-      "FROM readings r JOIN inputs i ON r.input_pk = i.pk WHERE i.id = ?1 AND r.ts = " +
-          std::to_string(timestamp_micros),
-      {input_id});
-  if (stmt == nullptr) return std::nullopt;
-  std::optional<StoredReading> found;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
+  const int64_t input_pk = db.Count("SELECT pk FROM inputs WHERE id = ?1", {input_id});
+  for (const FileReading& file : ReadFileReadings(db.get(), input_pk)) {
+    const Reading& reading = file.stored.reading;
+    if (reading.timestamp.micros != timestamp_micros) continue;
     StoredReading r;
-    r.id = sqlite3_column_int64(stmt, 0);
-    r.value = sqlite3_column_double(stmt, 1);
-    r.latitude = OptionalDouble(stmt, 2);
-    r.longitude = OptionalDouble(stmt, 3);
-    r.x_axis_value = OptionalText(stmt, 4);
-    r.metadata = OptionalText(stmt, 5);
-    found = r;
+    r.id = file.stored.id;
+    r.value = reading.value;
+    r.latitude = reading.latitude;
+    r.longitude = reading.longitude;
+    if (!reading.x_axis_value.empty()) r.x_axis_value = reading.x_axis_value;
+    if (!reading.metadata.empty()) r.metadata = reading.metadata;
+    return r;
   }
-  sqlite3_finalize(stmt);
-  return found;
+  return std::nullopt;
 }
 
 bool PollUntil(std::chrono::milliseconds timeout, const std::function<bool()>& condition) {

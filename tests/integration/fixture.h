@@ -122,6 +122,7 @@ struct StoredReading {
 
 // Opens the SQLite file at `db_path` read-only (the server may be running).
 int64_t CountReadings(const std::string& db_path, const std::string& input_id);
+int64_t CountAllReadings(const std::string& db_path);
 int64_t CountRows(const std::string& db_path, const std::string& table);
 std::optional<StoredReading> FindReading(const std::string& db_path, const std::string& input_id,
                                          int64_t timestamp_micros);

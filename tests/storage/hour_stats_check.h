@@ -1,9 +1,9 @@
 #pragma once
 
-// Checks of the SQLite backend's hour_stats table against its readings
-// table, read through a separate connection (what is committed in the
-// file). The expected rows are computed here from a raw scan of readings,
-// with none of the store's code.
+// Checks of the SQLite backend's hour_stats table against its readings,
+// read through a separate connection (what is committed in the file). The
+// expected rows are computed here from the decoded blocks, with none of the
+// store's code but the block decoder.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/reading_model.h"
+#include "support/file_readings.h"
 
 namespace dc::testing {
 
@@ -44,18 +45,12 @@ inline std::map<HourKey, Aggregate> HourStatsRows(sqlite3* db) {
   return rows;
 }
 
-// The readings table, one model per input.
+// The stored readings, one model per input.
 inline std::map<int64_t, ReadingModel> ReadingsTable(sqlite3* db) {
   std::map<int64_t, ReadingModel> models;
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT input_pk, ts, value FROM readings", -1, &stmt, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
-    models[sqlite3_column_int64(stmt, 0)].Put(sqlite3_column_int64(stmt, 1),
-                                              sqlite3_column_double(stmt, 2));
+  for (const FileReading& file : ReadFileReadings(db)) {
+    models[file.input_pk].Put(file.stored.reading.timestamp.micros, file.stored.reading.value);
   }
-  sqlite3_finalize(stmt);
   return models;
 }
 

@@ -93,7 +93,7 @@ TEST_F(IngestLogRecoveryTest, AcknowledgedGroupsAreMergedAtTheNextOpen) {
   ASSERT_TRUE(IngestLogHasSegments(path_)) << "nothing was left unmerged to recover";
   {
     RawDb raw(path_);
-    EXPECT_EQ(raw.Query("SELECT count(*) FROM readings"), "0");
+    EXPECT_EQ(raw.Query("SELECT coalesce(sum(count), 0) FROM reading_blocks"), "0");
   }
 
   std::unique_ptr<SqliteStore> store = Open();
@@ -145,7 +145,7 @@ TEST_F(IngestLogRecoveryTest, ACleanCloseLeavesNoLog) {
   }
   EXPECT_FALSE(IngestLogHasSegments(path_));
   RawDb raw(path_);
-  EXPECT_EQ(raw.Query("SELECT count(*) FROM readings"), "10");
+  EXPECT_EQ(raw.Query("SELECT coalesce(sum(count), 0) FROM reading_blocks"), "10");
 }
 
 TEST_F(IngestLogRecoveryTest, ReadsSeeEveryAcknowledgedReadingBeforeAnyTimedMerge) {

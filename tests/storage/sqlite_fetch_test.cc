@@ -155,9 +155,10 @@ TEST_F(SqliteFetchTest, ReadersAreOpenedOnDemandAndReadInParallel) {
 TEST_F(SqliteFetchTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
   RawDb other(path_);
   ASSERT_EQ(other.Query("BEGIN IMMEDIATE;"
-                        "INSERT INTO readings(input_pk, ts, id, value) VALUES (" +
+                        "INSERT INTO reading_blocks(input_pk, first_ts, last_ts, count, data) "
+                        "VALUES (" +
                         std::to_string(pk_) +
-                        ", -1, 999, 5);"
+                        ", -1, -1, 1, x'00');"
                         "INSERT INTO hour_stats VALUES (" +
                         std::to_string(pk_) + ", -1, 1, 5, 5, 5, -1, 5, -1, 5);"),
             "");

@@ -18,15 +18,19 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/temp_dir.h"
 #include "storage/two_input_store.h"
+#include "support/file_readings.h"
 
 namespace dc {
 namespace {
 
+using ::dc::testing::FileReading;
 using ::dc::testing::HourStatsMatch;
 using ::dc::testing::HourStatsMatchReadings;
 using ::dc::testing::HourStatsRows;
 using ::dc::testing::RawDb;
+using ::dc::testing::ReadFileReadings;
 using ::dc::testing::ReadingModel;
+using ::dc::testing::ReadingsTable;
 using ::dc::testing::SameAggregate;
 using ::dc::testing::TempDir;
 using Ids = std::vector<std::vector<int64_t>>;
@@ -156,8 +160,15 @@ TEST_F(SqliteHourStatsTest, MigrationBuildsHourStatsFromAVersion2File) {
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, {});
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
   RawDb raw(path);
-  EXPECT_EQ(raw.Query("SELECT version FROM schema_version"), "3");
+  EXPECT_EQ(raw.Query("SELECT version FROM schema_version"), "4");
   EXPECT_TRUE(HourStatsMatch(raw.get(), {{7, model_a}, {9, model_b}}));
+  // Migration 4 moved every reading into blocks, ids and all.
+  const std::map<int64_t, ReadingModel> moved = ReadingsTable(raw.get());
+  ASSERT_EQ(moved.size(), 2u);
+  EXPECT_EQ(moved.at(7).readings(), model_a.readings());
+  EXPECT_EQ(moved.at(9).readings(), model_b.readings());
+  EXPECT_EQ(ReadFileReadings(raw.get()).back().stored.id, 204);
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = 'readings'"), "0");
 
   // Statistics use the migrated rows, and writes keep them right.
   Result<std::vector<StatsBucket>> all = (*store)->Statistics(
@@ -186,7 +197,7 @@ TEST_F(SqliteHourStatsTest, AFailingMergeLeavesHourStatsAsTheReadings) {
   EXPECT_TRUE(merged.IsUnavailable()) << merged.ToString();
   EXPECT_TRUE(HourStatsMatchReadings(raw.get()));
   EXPECT_EQ(HourStatsRows(raw.get()).size(), before.size());
-  EXPECT_EQ(raw.Query("SELECT count(*) FROM readings"), "3");
+  EXPECT_EQ(raw.Query("SELECT coalesce(sum(count), 0) FROM reading_blocks"), "3");
 
   ASSERT_TRUE(store_->ExecOnWriterForTesting("PRAGMA max_page_count = 1073741823").ok());
   Status retried = Status::Internal("not tried");
@@ -210,8 +221,12 @@ TEST_F(SqliteHourStatsTest, AFailedHourStatsUpdateRollsBackTheReadings) {
   ASSERT_TRUE(
       Write({{0, {At(5, 5), At(kHour + 1, 3), At(kHour, 9)}}}, /*merge=*/false).has_value());
   EXPECT_FALSE(store_->Flush().ok());
-  EXPECT_EQ(raw.Query("SELECT count(*) FROM readings"), "2");
-  EXPECT_EQ(raw.Query("SELECT value FROM readings WHERE ts = " + std::to_string(kHour)), "2.0");
+  EXPECT_EQ(raw.Query("SELECT coalesce(sum(count), 0) FROM reading_blocks"), "2");
+  for (const FileReading& file : ReadFileReadings(raw.get())) {
+    if (file.stored.reading.timestamp.micros == kHour) {
+      EXPECT_EQ(file.stored.reading.value, 2.0);
+    }
+  }
   EXPECT_TRUE(HourStatsMatchReadings(raw.get()));
   // Until a merge succeeds, no more is taken on.
   Result<Ids> refused = Write({{0, {At(7, 7)}}}, /*merge=*/false);

@@ -4,14 +4,6 @@
 
 namespace dc {
 
-const char* const kRawAggregateSql =
-    "SELECT count(*), sum(value), min(value), max(value), "
-    "min(ts), (SELECT value FROM readings WHERE input_pk = ?1 AND ts BETWEEN ?2 AND ?3 "
-    "ORDER BY ts ASC LIMIT 1), "
-    "max(ts), (SELECT value FROM readings WHERE input_pk = ?1 AND ts BETWEEN ?2 AND ?3 "
-    "ORDER BY ts DESC LIMIT 1) "
-    "FROM readings WHERE input_pk = ?1 AND ts BETWEEN ?2 AND ?3";
-
 // The right-hand sides of DO UPDATE SET all see the row as it was before
 // the update, so first_value is decided against the old first_ts.
 const char* const kUpsertHourStatsSql =
@@ -29,15 +21,11 @@ const char* const kUpsertHourStatsSql =
     "last_value = CASE WHEN excluded.last_ts > hour_stats.last_ts "
     "THEN excluded.last_value ELSE hour_stats.last_value END";
 
-std::string RecomputeHourStatsSql() {
-  // ?4 is the hour. A recomputed hour always holds the reading that was
-  // replaced, so the aggregate is never empty; were it empty, the NULL min
-  // would fail the NOT NULL constraint and the transaction, loudly.
-  return std::string(
-             "INSERT OR REPLACE INTO hour_stats(input_pk, hour, count, sum, min, max, first_ts, "
-             "first_value, last_ts, last_value) SELECT ?1, ?4, a.* FROM (") +
-         kRawAggregateSql + ") AS a";
-}
+// A recomputed hour always holds the reading that was replaced, so its
+// aggregate is never empty.
+const char* const kReplaceHourStatsSql =
+    "INSERT OR REPLACE INTO hour_stats(input_pk, hour, count, sum, min, max, first_ts, "
+    "first_value, last_ts, last_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 namespace {
 
@@ -81,33 +69,46 @@ Aggregate ColumnAggregate(const Statement& statement, int first_column) {
   return aggregate;
 }
 
-Status HourStatsChanges::Apply(Statement& upsert, Statement& recompute) const {
+namespace {
+
+Status WriteHour(Statement& write, int64_t input_pk, int64_t hour, const Aggregate& aggregate,
+                 const char* what) {
+  write.BindInt64(1, input_pk);
+  write.BindInt64(2, hour);
+  write.BindInt64(3, aggregate.count);
+  write.BindDouble(4, aggregate.sum);
+  write.BindDouble(5, aggregate.min);
+  write.BindDouble(6, aggregate.max);
+  write.BindInt64(7, aggregate.first_ts.micros);
+  write.BindDouble(8, aggregate.first);
+  write.BindInt64(9, aggregate.last_ts.micros);
+  write.BindDouble(10, aggregate.last);
+  DC_RETURN_IF_ERROR(write.Run(what));
+  write.Rewind();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status HourStatsChanges::Apply(
+    Statement& upsert, Statement& replace,
+    const std::function<Result<Aggregate>(int64_t, int64_t, int64_t)>& aggregate) const {
   StatementResetter reset_upsert(upsert);
-  StatementResetter reset_recompute(recompute);
+  StatementResetter reset_replace(replace);
   for (const auto& [key, change] : hours_) {
     const auto [input_pk, hour] = key;
-    if (change.recompute) {
-      recompute.BindInt64(1, input_pk);
-      recompute.BindInt64(2, HourStart(hour));
-      recompute.BindInt64(3, HourLast(hour));
-      recompute.BindInt64(4, hour);
-      DC_RETURN_IF_ERROR(recompute.Run("recomputing the statistics of an hour"));
-      recompute.Rewind();
+    if (!change.recompute) {
+      DC_RETURN_IF_ERROR(
+          WriteHour(upsert, input_pk, hour, change.added, "updating the statistics of an hour"));
       continue;
     }
-    const Aggregate& added = change.added;
-    upsert.BindInt64(1, input_pk);
-    upsert.BindInt64(2, hour);
-    upsert.BindInt64(3, added.count);
-    upsert.BindDouble(4, added.sum);
-    upsert.BindDouble(5, added.min);
-    upsert.BindDouble(6, added.max);
-    upsert.BindInt64(7, added.first_ts.micros);
-    upsert.BindDouble(8, added.first);
-    upsert.BindInt64(9, added.last_ts.micros);
-    upsert.BindDouble(10, added.last);
-    DC_RETURN_IF_ERROR(upsert.Run("updating the statistics of an hour"));
-    upsert.Rewind();
+    Result<Aggregate> recomputed = aggregate(input_pk, HourStart(hour), HourLast(hour));
+    if (!recomputed) return recomputed.error();
+    if (recomputed->count == 0) {
+      return Status::Internal("an hour that had a reading replaced holds no readings");
+    }
+    DC_RETURN_IF_ERROR(
+        WriteHour(replace, input_pk, hour, *recomputed, "recomputing the statistics of an hour"));
   }
   return Status::Ok();
 }

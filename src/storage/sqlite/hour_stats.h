@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -49,16 +50,11 @@ int64_t AlignHourDown(int64_t hour, int64_t interval);
 // Aggregate.
 Aggregate ColumnAggregate(const Statement& statement, int first_column);
 
-// SQL of the aggregate of one input's raw readings in a key range, as one
-// row in ColumnAggregate's order. ?1 input_pk, ?2 first ts, ?3 last ts
-// (inclusive). The first and last values are uncorrelated subqueries, each
-// one index seek, evaluated once.
-extern const char* const kRawAggregateSql;
-
 // SQL that the writer prepares once: the incremental upsert of a touched
-// hour and the recomputation of a hour from its readings.
+// hour and the replacement of a hour's row by a recomputed aggregate. Both
+// take ?1 input_pk, ?2 hour, then the aggregate in ColumnAggregate's order.
 extern const char* const kUpsertHourStatsSql;
-std::string RecomputeHourStatsSql();
+extern const char* const kReplaceHourStatsSql;
 
 // HourStatsChanges collects, during one WriteBatches transaction, what the
 // stored readings do to hour_stats, so that Apply() writes one statement
@@ -68,7 +64,8 @@ std::string RecomputeHourStatsSql();
 //   - a reading that replaced a stored one marks its hour for
 //     recomputation from the readings, because what it removed cannot be
 //     subtracted from min, max, first or last. The recomputation runs after
-//     all the inserts, so it sees them, and supersedes the hour's additions.
+//     every block is written, so it sees them, and supersedes the hour's
+//     additions.
 //
 // Thread-compatible: lives on the stack of the writer.
 class HourStatsChanges {
@@ -79,8 +76,11 @@ class HourStatsChanges {
   void AddReplaced(int64_t input_pk, Timestamp ts) { Touch(input_pk, ts).recompute = true; }
 
   // Writes the changes with the writer's statements (prepared from
-  // kUpsertHourStatsSql and RecomputeHourStatsSql()), in key order.
-  Status Apply(Statement& upsert, Statement& recompute) const;
+  // kUpsertHourStatsSql and kReplaceHourStatsSql), in key order;
+  // `aggregate(input_pk, first_ts, last_ts)` computes a recomputed hour
+  // from the stored readings.
+  Status Apply(Statement& upsert, Statement& replace,
+               const std::function<Result<Aggregate>(int64_t, int64_t, int64_t)>& aggregate) const;
 
  private:
   using Key = std::pair<int64_t, int64_t>;  // input_pk, hour

@@ -58,9 +58,8 @@ bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out) {
       stored.reading.timestamp.micros = UnZigZag(ts_bits);
     } else {
       // Strictly ascending, and no wrap past the largest timestamp.
-      const uint64_t room =
-          static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) -
-          static_cast<uint64_t>(previous_ts);
+      const uint64_t room = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) -
+                            static_cast<uint64_t>(previous_ts);
       if (ts_bits == 0 || ts_bits > room) return false;
       stored.reading.timestamp.micros =
           static_cast<int64_t>(static_cast<uint64_t>(previous_ts) + ts_bits);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "storage/sqlite/readings_to_blocks.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/sqlite_transaction.h"
@@ -16,6 +17,8 @@ namespace {
 struct Migration {
   int version;
   const char* sql;
+  // A step SQL cannot express, run after `sql` in the same transaction.
+  Status (*then)(sqlite3* db) = nullptr;
 };
 
 // Append-only: a released migration is never edited (files in the field were
@@ -120,6 +123,23 @@ FROM (SELECT input_pk,
       FROM readings
       GROUP BY 1, 2) AS g;
 )sql"},
+
+    // 4: readings stored by the block (reading_block.h, block_table.h)
+    // instead of one row each: SQLite's per-row cost bounded how fast
+    // uploads could be merged, and the rows took 36 bytes per reading.
+    // Rowid table: a block's bytes are too large for a WITHOUT ROWID
+    // b-tree, which keeps whole rows in its interior pages.
+    Migration{4, R"sql(
+CREATE TABLE reading_blocks(
+  input_pk INTEGER NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  UNIQUE (input_pk, first_ts)
+);
+)sql",
+              MoveReadingsIntoBlocks},
 };
 
 static_assert(kMigrations.size() == kLatestSchemaVersion,
@@ -164,6 +184,7 @@ Status ApplyMigration(sqlite3* db, const Migration& migration) {
                                what));
   }
   DC_RETURN_IF_ERROR(ExecSql(db, migration.sql, what));
+  if (migration.then != nullptr) DC_RETURN_IF_ERROR(migration.then(db));
   Result<Statement> update = Statement::Prepare(db, "UPDATE schema_version SET version = ?1");
   if (!update) return update.error();
   update->BindInt64(1, migration.version);

@@ -8,7 +8,7 @@ namespace dc {
 
 // The schema version this binary creates and understands: the number of
 // migrations in schema.cc.
-inline constexpr int kLatestSchemaVersion = 3;
+inline constexpr int kLatestSchemaVersion = 4;
 
 // Brings the database on `db` to kLatestSchemaVersion: a new (empty) file is
 // created from scratch, an older file is upgraded by running the missing

@@ -132,11 +132,13 @@ std::string Statement::ColumnText(int column) const {
   return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
 }
 
-std::string Statement::ColumnBlob(int column) const {
+std::string Statement::ColumnBlob(int column) const { return std::string(ColumnBlobView(column)); }
+
+std::string_view Statement::ColumnBlobView(int column) const {
   const void* bytes = sqlite3_column_blob(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
   if (bytes == nullptr) return {};  // NULL or a zero-length blob
-  return std::string(static_cast<const char*>(bytes), static_cast<size_t>(size));
+  return std::string_view(static_cast<const char*>(bytes), static_cast<size_t>(size));
 }
 
 void Statement::Rewind() {

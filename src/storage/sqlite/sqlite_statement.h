@@ -63,6 +63,9 @@ class Statement {
   // NULL reads as empty.
   std::string ColumnText(int column) const;
   std::string ColumnBlob(int column) const;
+  // The blob's bytes without a copy: valid until the next Step, Rewind or
+  // Reset.
+  std::string_view ColumnBlobView(int column) const;
 
   // Makes the statement ready to run again: ends its read of the database (a
   // SELECT left mid-way would keep its snapshot, and its connection's read

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "storage/sqlite/block_merge.h"
+#include "storage/sqlite/block_table.h"
 #include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_transaction.h"
@@ -17,25 +19,6 @@
 namespace dc {
 namespace {
 
-// A merge stores a reading by an INSERT that does nothing on a key
-// conflict; only when it did nothing (a re-post of an existing (input,
-// timestamp)) is the row updated. New readings, nearly all of them, thus
-// cost one b-tree descent: a 5,000-reading commit went from 16.8 to 10.1 ms
-// against lookup-then-insert (bench/micro, before the ingest log). One
-// upsert "INSERT ... ON CONFLICT DO UPDATE ... RETURNING id" would say it
-// all, but SQLite 3.40 runs RETURNING through a per-statement result table:
-// measured 3x slower per row. The id an existing reading keeps is found by
-// WriteBatches (kFindReadingIdSql), before the reading is logged.
-constexpr const char* kFindReadingIdSql = "SELECT id FROM readings WHERE input_pk = ?1 AND ts = ?2";
-constexpr const char* kInsertReadingSql =
-    "INSERT INTO readings(input_pk, ts, id, value, latitude, longitude, x_axis_value, metadata) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING";
-// Replaces the whole reading (a re-post without latitude clears it) and
-// keeps its id. Numbered like the INSERT so both take the same bindings; ?3,
-// the id, is bound but unused.
-constexpr const char* kUpdateReadingSql =
-    "UPDATE readings SET value = ?4, latitude = ?5, longitude = ?6, x_axis_value = ?7, "
-    "metadata = ?8 WHERE input_pk = ?1 AND ts = ?2";
 constexpr const char* kCatalogVersionSql = "SELECT value FROM meta WHERE key = 'catalog_version'";
 
 Result<DataSource> ParseStoredDataSource(const std::string& text, const std::string& input_id) {
@@ -70,12 +53,14 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
   Writer writer;
   writer.connection = std::move(*connection);
   const ToPrepare statements[] = {
-      {&writer.insert_reading, kInsertReadingSql},
-      {&writer.update_reading, kUpdateReadingSql},
+      {&writer.select_blocks, BlockRangeSql("rowid, data", SortDirection::kAsc)},
+      {&writer.read_blocks, BlockReadSql(SortDirection::kAsc)},
+      {&writer.delete_block, BlockMerger::kDeleteBlockSql},
+      {&writer.insert_block, kInsertBlockSql},
       {&writer.raise_next_reading_id,
        "UPDATE meta SET value = max(value, ?1) WHERE key = 'next_reading_id'"},
       {&writer.upsert_hour_stats, kUpsertHourStatsSql},
-      {&writer.recompute_hour_stats, RecomputeHourStatsSql()},
+      {&writer.replace_hour_stats, kReplaceHourStatsSql},
   };
   DC_RETURN_IF_ERROR(PrepareAll(writer.connection, statements));
   return writer;
@@ -94,8 +79,8 @@ Result<SqliteStore::Appender> SqliteStore::OpenAppender(const std::string& path,
   appender.connection = std::move(*connection);
   const ToPrepare statements[] = {
       {&appender.input_exists, "SELECT 1 FROM inputs WHERE pk = ?1"},
-      {&appender.find_reading_id, kFindReadingIdSql},
-      {&appender.max_ts, "SELECT max(ts) FROM readings WHERE input_pk = ?1"},
+      {&appender.read_blocks, BlockReadSql(SortDirection::kAsc)},
+      {&appender.find_newest_ts, kNewestTsSql},
   };
   DC_RETURN_IF_ERROR(PrepareAll(appender.connection, statements));
   return appender;

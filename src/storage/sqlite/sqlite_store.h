@@ -46,8 +46,9 @@ namespace dc {
 // method runs in one read transaction (one statement, or BEGIN ... COMMIT),
 // so it sees one snapshot.
 //
-// Readings are kept with per-hour aggregates (hour_stats.h), written in the
-// same transaction, from which Statistics answers whole hours; only the
+// Readings are stored in blocks of a few hundred per input (block_table.h),
+// and kept with per-hour aggregates (hour_stats.h), written in the same
+// transaction, from which Statistics answers whole hours; only the
 // partial hours at a window's edges read raw readings. Costs that grow with
 // the window: Statistics with an interval that is not a whole number of
 // hours reads the raw readings of its buckets, and ScanReadings by value
@@ -125,20 +126,22 @@ class SqliteStore final : public Store {
   // The writer connection and the statements prepared on it once, because
   // they run for every WriteBatches call or every row.
   struct Writer {
-    Connection connection;  // declared first: destroyed after its statements
-    Statement insert_reading;
-    Statement update_reading;
+    Connection connection;    // declared first: destroyed after its statements
+    Statement select_blocks;  // (rowid, data) for the merge
+    Statement read_blocks;    // (first_ts, data) for recomputed hours
+    Statement delete_block;
+    Statement insert_block;
     Statement raise_next_reading_id;
     Statement upsert_hour_stats;
-    Statement recompute_hour_stats;
+    Statement replace_hour_stats;
   };
 
   // What WriteBatches needs to give out ids and append to the log.
   struct Appender {
     Connection connection;  // read-only; declared first, destroyed last
     Statement input_exists;
-    Statement find_reading_id;
-    Statement max_ts;
+    Statement read_blocks;  // finds the id of an existing reading
+    Statement find_newest_ts;
     std::unique_ptr<IngestLog> log;  // null when opened without write_readings
     std::unordered_set<int64_t> known_inputs;
     // Per input, the newest timestamp stored or unmerged: a later one is

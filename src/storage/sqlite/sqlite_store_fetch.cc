@@ -1,12 +1,13 @@
 // SqliteStore: ScanReadings, the raw readings of one input in a window.
-// Ordered by timestamp it is one range scan of the (input_pk, ts) key, in
-// either direction, with LIMIT. Ordered by value it is one scan of the
-// window that reads only ts and value and keeps the best `limit` in a
-// bounded heap, then a key lookup per kept reading for the optional columns
-// (when asked): memory O(limit), never a sort of the whole window.
+// Ordered by timestamp it decodes the window's blocks in either direction
+// and stops at the limit. Ordered by value it visits ts and value of every
+// reading in the window and keeps the best `limit` in a bounded heap, then
+// looks up each kept reading for the optional columns (when asked): memory
+// O(limit), never a sort of the whole window.
 #include <limits>
 #include <string>
 
+#include "storage/sqlite/block_table.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 #include "storage/sqlite/top_by_value.h"
@@ -14,102 +15,67 @@
 namespace dc {
 namespace {
 
-// The optional columns `scan` asks for, comma-separated after a leading
-// comma; empty when none. Columns not asked for are not read: metadata may
-// live in overflow pages.
-std::string OptionalColumns(const RawScan& scan) {
-  std::string columns;
-  if (scan.with_lat_long) columns += ", latitude, longitude";
-  if (scan.with_x_axis) columns += ", x_axis_value";
-  if (scan.with_metadata) columns += ", metadata";
-  return columns;
-}
-
 bool WantsOptionalColumns(const RawScan& scan) {
   return scan.with_lat_long || scan.with_x_axis || scan.with_metadata;
 }
 
-// Reads the columns OptionalColumns() lists, from `column` on.
-void ReadOptionalColumns(const Statement& row, int column, const RawScan& scan, Reading& reading) {
+// `stored` as the scan returns it: the optional columns only when asked.
+Reading AsScanned(const Reading& stored, const RawScan& scan) {
+  Reading reading;
+  reading.timestamp = stored.timestamp;
+  reading.value = stored.value;
   if (scan.with_lat_long) {
-    reading.latitude = row.ColumnOptionalDouble(column++);
-    reading.longitude = row.ColumnOptionalDouble(column++);
+    reading.latitude = stored.latitude;
+    reading.longitude = stored.longitude;
   }
-  if (scan.with_x_axis) reading.x_axis_value = row.ColumnText(column++);
-  if (scan.with_metadata) reading.metadata = row.ColumnText(column++);
+  if (scan.with_x_axis) reading.x_axis_value = stored.x_axis_value;
+  if (scan.with_metadata) reading.metadata = stored.metadata;
+  return reading;
 }
 
-void BindWindow(Statement& statement, const RawScan& scan) {
-  statement.BindInt64(1, scan.input_pk);
-  statement.BindInt64(
-      2, scan.window.start ? scan.window.start->micros : std::numeric_limits<int64_t>::min());
-  statement.BindInt64(
-      3, scan.window.finish ? scan.window.finish->micros : std::numeric_limits<int64_t>::max());
+int64_t WindowFirst(const RawScan& scan) {
+  return scan.window.start ? scan.window.start->micros : std::numeric_limits<int64_t>::min();
+}
+int64_t WindowLast(const RawScan& scan) {
+  return scan.window.finish ? scan.window.finish->micros : std::numeric_limits<int64_t>::max();
 }
 
 Status ScanByTimestamp(Reader& reader, const RawScan& scan,
                        const std::function<void(const Reading&)>& visit) {
-  const std::string sql =
-      "SELECT ts, value" + OptionalColumns(scan) +
-      " FROM readings WHERE input_pk = ?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts " +
-      (scan.sort == SortDirection::kAsc ? "ASC" : "DESC") + " LIMIT ?4";
-  Result<Statement*> prepared = reader.Prepared(sql);
-  if (!prepared) return prepared.error();
-  Statement& select = **prepared;
-  StatementResetter reset(select);
-  BindWindow(select, scan);
-  select.BindInt64(4, scan.limit);
-  while (true) {
-    Result<bool> row = select.Step("scanning readings");
-    if (!row) return row.error();
-    if (!*row) return Status::Ok();
-    Reading reading;
-    reading.timestamp = Timestamp{select.ColumnInt64(0)};
-    reading.value = select.ColumnDouble(1);
-    ReadOptionalColumns(select, 2, scan, reading);
-    visit(reading);
-  }
+  Result<Statement*> blocks = reader.Prepared(BlockReadSql(scan.sort));
+  if (!blocks) return blocks.error();
+  int64_t left = scan.limit;
+  return ForEachStoredReading(**blocks, scan.input_pk, WindowFirst(scan), WindowLast(scan),
+                              scan.sort, [&](const StoredReading& stored) {
+                                visit(AsScanned(stored.reading, scan));
+                                return --left > 0;
+                              });
 }
 
 // Runs inside a read transaction, so the lookups see the scan's snapshot.
 Status ScanByValue(Reader& reader, const RawScan& scan,
                    const std::function<void(const Reading&)>& visit) {
+  Result<Statement*> blocks = reader.Prepared(BlockReadSql(SortDirection::kAsc));
+  if (!blocks) return blocks.error();
   TopByValue top(static_cast<size_t>(scan.limit), scan.sort);
-  {
-    Result<Statement*> prepared = reader.Prepared(
-        "SELECT ts, value FROM readings WHERE input_pk = ?1 AND ts BETWEEN ?2 AND ?3");
-    if (!prepared) return prepared.error();
-    Statement& select = **prepared;
-    StatementResetter reset(select);
-    BindWindow(select, scan);
-    while (true) {
-      Result<bool> row = select.Step("scanning readings by value");
-      if (!row) return row.error();
-      if (!*row) break;
-      top.Offer(RankedReading{.value = select.ColumnDouble(1), .ts = select.ColumnInt64(0)});
-    }
-  }
+  DC_RETURN_IF_ERROR(
+      ForEachStoredReading(**blocks, scan.input_pk, WindowFirst(scan), WindowLast(scan),
+                           SortDirection::kAsc, [&](const StoredReading& stored) {
+                             top.Offer(RankedReading{.value = stored.reading.value,
+                                                     .ts = stored.reading.timestamp.micros});
+                             return true;
+                           }));
 
-  Statement* lookup = nullptr;
-  if (WantsOptionalColumns(scan)) {
-    Result<Statement*> prepared = reader.Prepared("SELECT 0" + OptionalColumns(scan) +
-                                                  " FROM readings WHERE input_pk = ?1 AND ts = ?2");
-    if (!prepared) return prepared.error();
-    lookup = *prepared;
-  }
   for (const RankedReading& ranked : top.TakeSorted()) {
     Reading reading;
     reading.timestamp = Timestamp{ranked.ts};
     reading.value = ranked.value;
-    if (lookup != nullptr) {
-      StatementResetter reset(*lookup);
-      lookup->BindInt64(1, scan.input_pk);
-      lookup->BindInt64(2, ranked.ts);
-      Result<bool> row = lookup->Step("reading the columns of a reading");
-      if (!row) return row.error();
-      // The snapshot still holds the row the scan saw.
-      if (!*row) return Status::Internal("a scanned reading vanished within its transaction");
-      ReadOptionalColumns(*lookup, 1, scan, reading);
+    if (WantsOptionalColumns(scan)) {
+      Result<std::optional<StoredReading>> stored = FindStored(**blocks, scan.input_pk, ranked.ts);
+      if (!stored) return stored.error();
+      // The snapshot still holds the reading the scan saw.
+      if (!*stored) return Status::Internal("a scanned reading vanished within its transaction");
+      reading = AsScanned((*stored)->reading, scan);
     }
     visit(reading);
   }
@@ -117,7 +83,6 @@ Status ScanByValue(Reader& reader, const RawScan& scan,
 }
 
 }  // namespace
-
 Status SqliteStore::ScanReadings(const RawScan& scan,
                                  const std::function<void(const Reading&)>& visit) {
   if (scan.limit < 0) {

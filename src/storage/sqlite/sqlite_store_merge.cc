@@ -1,7 +1,7 @@
 // SqliteStore: merging the ingest log into the tables. One thread merges
 // everything unmerged in one transaction: readings sorted by (input,
-// timestamp), so each touched page of `readings` and `hour_stats` is
-// written once per merge instead of once per upload. Merges are idempotent
+// timestamp), so each input's blocks (block_merge.h) and hour_stats rows
+// are rewritten once per merge instead of once per upload. Merges are idempotent
 // (a reading carries its id; a replayed one replaces itself), so a crash
 // between a merge's commit and the removal of its segments is harmless.
 #include <malloc.h>
@@ -10,6 +10,8 @@
 
 #include <algorithm>
 
+#include "storage/sqlite/block_merge.h"
+#include "storage/sqlite/block_table.h"
 #include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
@@ -26,18 +28,6 @@ constexpr auto kLastRetry = std::chrono::seconds(1);
 // handed back to the system: a bulk load would otherwise leave the server
 // at its peak size (glibc keeps freed memory in its arenas).
 constexpr size_t kTrimAfterReadings = 100'000;
-
-// The INSERT and the UPDATE take the same parameters (the UPDATE ignores ?3).
-void BindReading(Statement& write, int64_t input_pk, const Reading& reading, int64_t id) {
-  write.BindInt64(1, input_pk);
-  write.BindInt64(2, reading.timestamp.micros);
-  write.BindInt64(3, id);
-  write.BindDouble(4, reading.value);
-  write.BindOptionalDouble(5, reading.latitude);
-  write.BindOptionalDouble(6, reading.longitude);
-  write.BindTextOrNull(7, reading.x_axis_value);
-  write.BindTextOrNull(8, reading.metadata);
-}
 
 struct Row {
   int64_t input_pk;
@@ -60,8 +50,8 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
       }
     }
   }
-  // Stable: of two readings at one key the later upload is applied last
-  // and wins, as it would have without the log.
+  // Stable: of two readings at one key the later upload comes last and
+  // wins, as it would have without the log.
   std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
     if (x.input_pk != y.input_pk) return x.input_pk < y.input_pk;
     return x.reading->timestamp.micros < y.reading->timestamp.micros;
@@ -72,28 +62,29 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
   Result<Transaction> transaction = Transaction::Begin(w.connection.get(), TransactionKind::kWrite);
   if (!transaction) return transaction.error();
   HourStatsChanges hour_changes;
-  {
-    // Reset on every path: drops the pointers into `groups`.
-    StatementResetter reset_insert(w.insert_reading);
-    StatementResetter reset_update(w.update_reading);
-    for (const Row& row : rows) {
-      // Most readings are new: the insert is tried first (one b-tree
-      // descent); only an existing key is then updated, keeping its id.
-      BindReading(w.insert_reading, row.input_pk, *row.reading, row.id);
-      DC_RETURN_IF_ERROR(w.insert_reading.Run("storing a reading"));
-      w.insert_reading.Rewind();
-      if (sqlite3_changes(w.connection.get()) > 0) {
-        hour_changes.AddNew(row.input_pk, row.reading->timestamp, row.reading->value);
-        continue;
+  BlockMerger merger(w.select_blocks, w.delete_block, w.insert_block);
+  std::vector<StoredReading> run;
+  for (size_t start = 0; start < rows.size();) {
+    const int64_t input_pk = rows[start].input_pk;
+    run.clear();
+    size_t end = start;
+    for (; end < rows.size() && rows[end].input_pk == input_pk; ++end) {
+      // Of readings at one timestamp, the last (the later upload) is kept.
+      if (!run.empty() &&
+          run.back().reading.timestamp.micros == rows[end].reading->timestamp.micros) {
+        run.pop_back();
       }
-      BindReading(w.update_reading, row.input_pk, *row.reading, row.id);
-      DC_RETURN_IF_ERROR(w.update_reading.Run("replacing a reading"));
-      w.update_reading.Rewind();
-      hour_changes.AddReplaced(row.input_pk, row.reading->timestamp);
+      run.push_back(StoredReading{.id = rows[end].id, .reading = *rows[end].reading});
     }
+    DC_RETURN_IF_ERROR(merger.Merge(input_pk, run, hour_changes));
+    start = end;
   }
-  // After every insert, so that a recomputed hour sees all of them.
-  DC_RETURN_IF_ERROR(hour_changes.Apply(w.upsert_hour_stats, w.recompute_hour_stats));
+  // After every block is written, so that a recomputed hour sees them all.
+  DC_RETURN_IF_ERROR(hour_changes.Apply(w.upsert_hour_stats, w.replace_hour_stats,
+                                        [&](int64_t input_pk, int64_t first, int64_t last) {
+                                          return AggregateStored(w.read_blocks, input_pk, first,
+                                                                 last);
+                                        }));
   {
     // Ids are never reused, even those of readings replaced since.
     StatementResetter reset(w.raise_next_reading_id);

@@ -1,11 +1,13 @@
 // SqliteStore: readings. WriteBatches is the hot path (group commit of many
 // uploads): it gives each reading its id and appends the group to the
 // ingest log; sqlite_store_merge.cc writes them into the tables later.
+// FindReading and CountReadings are here too.
 #include <cmath>
 #include <limits>
 #include <string>
 #include <unordered_map>
 
+#include "storage/sqlite/block_table.h"
 #include "storage/sqlite/ingest_log_record.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -171,12 +173,9 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
       if (!id) {
         // Not unmerged, so if it exists it is in the tables: a key leaves
         // the unmerged index only after its merge committed.
-        StatementResetter reset(a.find_reading_id);
-        a.find_reading_id.BindInt64(1, batch.input_pk);
-        a.find_reading_id.BindInt64(2, ts);
-        Result<bool> found = a.find_reading_id.Step("looking up a reading");
+        Result<std::optional<StoredReading>> found = FindStored(a.read_blocks, batch.input_pk, ts);
         if (!found) return found.error();
-        if (*found) id = a.find_reading_id.ColumnInt64(0);
+        if (*found) id = (*found)->id;
       }
       if (!id) id = out.next_id++;
       this_call[key] = *id;
@@ -187,53 +186,35 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
 }
 
 Result<int64_t> SqliteStore::NewestStoredTs(int64_t input_pk) {
-  Statement& max_ts = appender_.max_ts;
-  StatementResetter reset(max_ts);
-  max_ts.BindInt64(1, input_pk);
-  Result<bool> row = max_ts.Step("finding an input's newest reading");
+  Statement& newest = appender_.find_newest_ts;
+  StatementResetter reset(newest);
+  newest.BindInt64(1, input_pk);
+  Result<bool> row = newest.Step("finding an input's newest reading");
   if (!row) return row.error();
-  if (!*row || max_ts.ColumnIsNull(0)) return std::numeric_limits<int64_t>::min();
-  return max_ts.ColumnInt64(0);
+  if (!*row) return std::numeric_limits<int64_t>::min();
+  return newest.ColumnInt64(0);
 }
 
 Result<std::optional<StoredReading>> SqliteStore::FindReading(int64_t input_pk, Timestamp ts) {
   DC_RETURN_IF_ERROR(AwaitMerged(input_pk));
   return WithReader([&](Reader& reader) -> Result<std::optional<StoredReading>> {
-    Result<Statement*> prepared = reader.Prepared(
-        "SELECT id, value, latitude, longitude, x_axis_value, metadata FROM readings "
-        "WHERE input_pk = ?1 AND ts = ?2");
-    if (!prepared) return prepared.error();
-    Statement& find = **prepared;
-    StatementResetter reset(find);
-    find.BindInt64(1, input_pk);
-    find.BindInt64(2, ts.micros);
-    Result<bool> row = find.Step("looking up a reading");
-    if (!row) return row.error();
-    if (!*row) return std::optional<StoredReading>();
-    StoredReading stored;
-    stored.id = find.ColumnInt64(0);
-    stored.reading.timestamp = ts;
-    stored.reading.value = find.ColumnDouble(1);
-    stored.reading.latitude = find.ColumnOptionalDouble(2);
-    stored.reading.longitude = find.ColumnOptionalDouble(3);
-    stored.reading.x_axis_value = find.ColumnText(4);
-    stored.reading.metadata = find.ColumnText(5);
-    return std::optional<StoredReading>(std::move(stored));
+    Result<Statement*> blocks = reader.Prepared(BlockReadSql(SortDirection::kAsc));
+    if (!blocks) return blocks.error();
+    return FindStored(**blocks, input_pk, ts.micros);
   });
 }
 
 Result<int64_t> SqliteStore::CountReadings(int64_t input_pk) {
   DC_RETURN_IF_ERROR(AwaitMerged(input_pk));
   return WithReader([&](Reader& reader) -> Result<int64_t> {
-    Result<Statement*> prepared =
-        reader.Prepared("SELECT count(*) FROM readings WHERE input_pk = ?1");
+    Result<Statement*> prepared = reader.Prepared(kCountReadingsSql);
     if (!prepared) return prepared.error();
     Statement& count = **prepared;
     StatementResetter reset(count);
     count.BindInt64(1, input_pk);
     Result<bool> row = count.Step("counting readings");
     if (!row) return row.error();
-    if (!*row) return Status::Internal("count(*) returned no row");
+    if (!*row) return Status::Internal("sum(count) returned no row");
     return count.ColumnInt64(0);
   });
 }

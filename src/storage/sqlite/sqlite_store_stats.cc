@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/block_table.h"
 #include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
@@ -22,8 +23,6 @@ namespace {
 constexpr const char* kHourRowsSql =
     "SELECT hour, count, sum, min, max, first_ts, first_value, last_ts, last_value "
     "FROM hour_stats WHERE input_pk = ?1 AND hour BETWEEN ?2 AND ?3 ORDER BY hour";
-constexpr const char* kRawRowsSql =
-    "SELECT ts, value FROM readings WHERE input_pk = ?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts";
 
 // The non-empty buckets of a statistics answer, at most `max_buckets`,
 // filled in ascending order of start.
@@ -72,17 +71,11 @@ Status ForEachRow(Reader& reader, const char* sql, int64_t input_pk, int64_t fir
   }
 }
 
-// The aggregate of the readings of `input_pk` in `range`, computed by SQLite.
+// The aggregate of the readings of `input_pk` in `range`.
 Result<Aggregate> RawAggregate(Reader& reader, int64_t input_pk, const MicrosRange& range) {
-  std::optional<Aggregate> result;
-  Status status = ForEachRow(reader, kRawAggregateSql, input_pk, range.first, range.last,
-                             "aggregating readings", [&](const Statement& select) {
-                               result = ColumnAggregate(select, 0);
-                               return false;
-                             });
-  if (!status.ok()) return status;
-  if (!result) return Status::Internal("an aggregate query returned no row");
-  return *result;
+  Result<Statement*> blocks = reader.Prepared(BlockReadSql(SortDirection::kAsc));
+  if (!blocks) return blocks.error();
+  return AggregateStored(**blocks, input_pk, range.first, range.last);
 }
 
 // Calls `take(hour, aggregate)` for each hour_stats row of `input_pk` in
@@ -99,10 +92,12 @@ Status ForEachHour(Reader& reader, int64_t input_pk, const HourRange& hours, F&&
 // timestamp order, until it returns false.
 template <typename F>
 Status ForEachReading(Reader& reader, int64_t input_pk, const MicrosRange& range, F&& take) {
-  return ForEachRow(reader, kRawRowsSql, input_pk, range.first, range.last,
-                    "reading readings for statistics", [&](const Statement& select) {
-                      return take(Timestamp{select.ColumnInt64(0)}, select.ColumnDouble(1));
-                    });
+  Result<Statement*> blocks = reader.Prepared(BlockReadSql(SortDirection::kAsc));
+  if (!blocks) return blocks.error();
+  return ForEachStoredReading(**blocks, input_pk, range.first, range.last, SortDirection::kAsc,
+                              [&](const StoredReading& stored) {
+                                return take(stored.reading.timestamp, stored.reading.value);
+                              });
 }
 
 // One bucket for the whole window.
