@@ -114,7 +114,7 @@ class Datacooee:
 
     def count(self):
         return int(common.run(["sqlite3", f"file:{self.db}?mode=ro",
-                               "SELECT count(*) FROM readings;"]).strip())
+                               "SELECT coalesce(sum(count), 0) FROM reading_blocks;"]).strip())
 
     def prepare_reads(self):
         pass

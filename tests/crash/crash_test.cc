@@ -195,6 +195,7 @@ struct DatabaseState {
   int64_t duplicate_ids = 0;  // rows sharing an id with another row
   std::string error;          // an SQLite failure while reading
   std::string hour_stats;     // "" when hour_stats agrees with readings, else the first mismatch
+  std::string blocks;         // "" when every reading block is well formed, else the first flaw
 };
 
 // Opens the file as the restarted server would (recovering the WAL left by
@@ -248,6 +249,9 @@ DatabaseState ReadDatabase(const std::string& path, const Target& target) {
   // been committed with the readings, never apart from them.
   if (::testing::AssertionResult match = HourStatsMatchReadings(db); !match) {
     state.hour_stats = match.message();
+  }
+  if (::testing::AssertionResult formed = BlocksWellFormed(db); !formed) {
+    state.blocks = formed.message();
   }
   sqlite3_close(db);
   return state;
@@ -370,6 +374,7 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
     EXPECT_EQ(database.duplicate_ids, 0) << "round " << round << ": reading ids reused";
     EXPECT_EQ(database.hour_stats, "")
         << "round " << round << ": hour_stats disagrees with readings";
+    EXPECT_EQ(database.blocks, "") << "round " << round << ": a reading block is malformed";
 
     RoundStats round_stats;
     size_t durable = 0;

@@ -3,7 +3,8 @@
 // duplicate timestamps across hour boundaries and 1970), after each of which
 // every hour_stats row must equal the aggregate of a raw scan, and random
 // ScanReadings and Statistics queries must equal brute-force answers from
-// the test's own model of the stored readings.
+// the test's own model of the stored readings, and the reading blocks must
+// stay well formed (runs longer than a block land anywhere in history).
 //
 // The seed is printed; DC_PROPERTY_SEED=<seed> replays a run.
 #include <gtest/gtest.h>
@@ -30,6 +31,7 @@
 namespace dc {
 namespace {
 
+using ::dc::testing::BlocksWellFormed;
 using ::dc::testing::HourStatsMatch;
 using ::dc::testing::HourStatsMatchReadings;
 using ::dc::testing::RawDb;
@@ -100,6 +102,20 @@ class SqlitePropertyTest : public ::testing::Test {
     for (int64_t b = 0; b < batch_count; ++b) {
       IngestBatch batch{.input_pk = random.Pick(pks_), .readings = {}};
       const ReadingModel& model = models_[batch.input_pk];
+      if (random.OneIn(12)) {
+        // A run longer than a block, at 1 s steps: it fills, splits and
+        // rewrites blocks, wherever it lands in the input's history.
+        const int64_t start = random.Timestamp();
+        const int64_t length = random.Between(200, 700);
+        for (int64_t i = 0; i < length; ++i) {
+          Reading reading;
+          reading.timestamp = dc::Timestamp{start + i * 1'000'000};
+          reading.value = random.Value();
+          batch.readings.push_back(reading);
+        }
+        batches.push_back(std::move(batch));
+        continue;
+      }
       const int64_t size = random.Between(1, 12);
       for (int64_t i = 0; i < size; ++i) {
         int64_t ts = random.Timestamp();
@@ -214,6 +230,7 @@ TEST_F(SqlitePropertyTest, RandomWritesKeepHourStatsAndAnswersRight) {
     ++cases;
     // The file is read directly below: everything merged first.
     ASSERT_TRUE(store_->Flush().ok());
+    ASSERT_TRUE(BlocksWellFormed(raw.get()));
     ASSERT_TRUE(HourStatsMatchReadings(raw.get()));
     ASSERT_TRUE(HourStatsMatch(raw.get(), models_));
     ASSERT_NO_FATAL_FAILURE(CheckScan(random));

@@ -39,4 +39,50 @@ std::vector<FileReading> ReadFileReadings(sqlite3* db, std::optional<int64_t> in
   return readings;
 }
 
+::testing::AssertionResult BlocksWellFormed(sqlite3* db) {
+  const char* sql =
+      "SELECT input_pk, first_ts, last_ts, count, data FROM reading_blocks "
+      "ORDER BY input_pk, first_ts";
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    return ::testing::AssertionFailure() << "cannot prepare " << sql << ": " << sqlite3_errmsg(db);
+  }
+  ::testing::AssertionResult result = ::testing::AssertionSuccess();
+  std::vector<dc::StoredReading> block;
+  int64_t previous_input = 0;
+  std::optional<int64_t> previous_last;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    const int64_t input_pk = sqlite3_column_int64(stmt, 0);
+    const int64_t first_ts = sqlite3_column_int64(stmt, 1);
+    const int64_t last_ts = sqlite3_column_int64(stmt, 2);
+    const int64_t count = sqlite3_column_int64(stmt, 3);
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt, 4));
+    const std::string_view data(bytes, static_cast<size_t>(sqlite3_column_bytes(stmt, 4)));
+    const std::string where =
+        "block of input " + std::to_string(input_pk) + " at " + std::to_string(first_ts);
+    if (!DecodeBlock(data, block)) {
+      result = ::testing::AssertionFailure() << where << " does not decode";
+      break;
+    }
+    if (static_cast<int64_t>(block.size()) != count || block.size() > kBlockReadings ||
+        block.front().reading.timestamp.micros != first_ts ||
+        block.back().reading.timestamp.micros != last_ts) {
+      result = ::testing::AssertionFailure()
+               << where << ": row says " << count << " readings to " << last_ts << ", holds "
+               << block.size() << " from " << block.front().reading.timestamp.micros << " to "
+               << block.back().reading.timestamp.micros;
+      break;
+    }
+    if (input_pk == previous_input && previous_last && *previous_last >= first_ts) {
+      result = ::testing::AssertionFailure()
+               << where << " overlaps the block before it, which ends at " << *previous_last;
+      break;
+    }
+    previous_input = input_pk;
+    previous_last = last_ts;
+  }
+  sqlite3_finalize(stmt);
+  return result;
+}
+
 }  // namespace dc::testing

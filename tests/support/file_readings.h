@@ -2,6 +2,7 @@
 
 // The readings a datacooee SQLite file holds, decoded from its blocks, for
 // tests that check the file itself rather than what the server answers.
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -21,5 +22,10 @@ struct FileReading {
 // timestamp) order. A query error or a damaged block fails the test.
 std::vector<FileReading> ReadFileReadings(sqlite3* db,
                                           std::optional<int64_t> input_pk = std::nullopt);
+
+// Whether every block of `db` is as the store promises: the row's count,
+// first_ts and last_ts are its readings', at most kBlockReadings of them,
+// and the blocks of an input do not overlap.
+::testing::AssertionResult BlocksWellFormed(sqlite3* db);
 
 }  // namespace dc::testing
