@@ -6,22 +6,24 @@ namespace dc {
 
 const char* const BlockMerger::kDeleteBlockSql = "DELETE FROM reading_blocks WHERE rowid = ?1";
 
-Status BlockMerger::Merge(int64_t input_pk, std::span<const StoredReading> run,
-                          HourStatsChanges& hours) {
+Status BlockMerger::Merge(const Statements& statements, int64_t input_pk,
+                          std::span<const StoredReading> run, HourStatsChanges& hours) {
+  Statement& select = statements.select;
+  Statement& remove = statements.remove;
   if (run.empty()) return Status::Ok();
   stored_.clear();
   rowids_.clear();
   {
-    StatementResetter reset(select_);
-    select_.BindInt64(1, input_pk);
-    select_.BindInt64(2, run.front().reading.timestamp.micros);
-    select_.BindInt64(3, run.back().reading.timestamp.micros);
+    StatementResetter reset(select);
+    select.BindInt64(1, input_pk);
+    select.BindInt64(2, run.front().reading.timestamp.micros);
+    select.BindInt64(3, run.back().reading.timestamp.micros);
     while (true) {
-      Result<bool> row = select_.Step("reading the blocks a merge changes");
+      Result<bool> row = select.Step("reading the blocks a merge changes");
       if (!row) return row.error();
       if (!*row) break;
-      rowids_.push_back(select_.ColumnInt64(0));
-      DC_RETURN_IF_ERROR(DecodeBlockColumn(select_, 1, input_pk, block_));
+      rowids_.push_back(select.ColumnInt64(0));
+      DC_RETURN_IF_ERROR(DecodeBlockColumn(select, 1, input_pk, block_));
       stored_.insert(stored_.end(), std::make_move_iterator(block_.begin()),
                      std::make_move_iterator(block_.end()));
     }
@@ -46,14 +48,14 @@ Status BlockMerger::Merge(int64_t input_pk, std::span<const StoredReading> run,
   while (s < stored_.size()) merged_.push_back(std::move(stored_[s++]));
 
   {
-    StatementResetter reset(remove_);
+    StatementResetter reset(remove);
     for (const int64_t rowid : rowids_) {
-      remove_.BindInt64(1, rowid);
-      DC_RETURN_IF_ERROR(remove_.Run("replacing a block of readings"));
-      remove_.Rewind();
+      remove.BindInt64(1, rowid);
+      DC_RETURN_IF_ERROR(remove.Run("replacing a block of readings"));
+      remove.Rewind();
     }
   }
-  return InsertBlocks(insert_, input_pk, merged_, buffer_);
+  return InsertBlocks(statements.insert, input_pk, merged_, buffer_);
 }
 
 }  // namespace dc

@@ -21,26 +21,34 @@ namespace dc {
 // again, full blocks first. The usual run, newer than everything stored,
 // thus rewrites only the input's last block and appends new ones.
 //
-// Thread-compatible: one per writer, used inside its transaction.
+// Thread-compatible: one per writer, used inside its transactions. It
+// holds only scratch memory, kept from merge to merge so that a bulk load
+// does not fault in fresh pages for every run.
 class BlockMerger {
  public:
   // Statements prepared on the writer connection: `select` from
   // BlockRangeSql("rowid, data", kAsc), `remove` from kDeleteBlockSql,
-  // `insert` from kInsertBlockSql. Not owned.
-  BlockMerger(Statement& select, Statement& remove, Statement& insert)
-      : select_(select), remove_(remove), insert_(insert) {}
+  // `insert` from kInsertBlockSql.
+  struct Statements {
+    Statement& select;
+    Statement& remove;
+    Statement& insert;
+  };
+  static const char* const kDeleteBlockSql;  // ?1 rowid
 
   // Merges `run` into the blocks of `input_pk`, telling `hours` of every
   // reading whether it is new or replaced a stored one.
-  Status Merge(int64_t input_pk, std::span<const StoredReading> run, HourStatsChanges& hours);
+  Status Merge(const Statements& statements, int64_t input_pk, std::span<const StoredReading> run,
+               HourStatsChanges& hours);
 
-  static const char* const kDeleteBlockSql;  // ?1 rowid
+  // Scratch for the caller's run, reused like the merger's own.
+  std::vector<StoredReading>& run() { return run_; }
+
+  // Hands the scratch memory back, after a merge larger than usual.
+  void ReleaseScratch() { *this = BlockMerger(); }
 
  private:
-  Statement& select_;
-  Statement& remove_;
-  Statement& insert_;
-  // Scratch, reused across runs.
+  std::vector<StoredReading> run_;
   std::vector<StoredReading> block_;
   std::vector<StoredReading> stored_;
   std::vector<StoredReading> merged_;

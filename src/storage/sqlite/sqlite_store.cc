@@ -10,7 +10,6 @@
 #include <unordered_map>
 #include <utility>
 
-#include "storage/sqlite/block_merge.h"
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/schema.h"

@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "storage/sqlite/block_merge.h"
 #include "storage/sqlite/ingest_log.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_connection.h"
@@ -134,6 +135,7 @@ class SqliteStore final : public Store {
     Statement raise_next_reading_id;
     Statement upsert_hour_stats;
     Statement replace_hour_stats;
+    BlockMerger merger;
   };
 
   // What WriteBatches needs to give out ids and append to the log.

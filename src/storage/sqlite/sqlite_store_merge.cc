@@ -10,7 +10,6 @@
 
 #include <algorithm>
 
-#include "storage/sqlite/block_merge.h"
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/hour_stats.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -62,8 +61,9 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
   Result<Transaction> transaction = Transaction::Begin(w.connection.get(), TransactionKind::kWrite);
   if (!transaction) return transaction.error();
   HourStatsChanges hour_changes;
-  BlockMerger merger(w.select_blocks, w.delete_block, w.insert_block);
-  std::vector<StoredReading> run;
+  const BlockMerger::Statements block_statements{
+      .select = w.select_blocks, .remove = w.delete_block, .insert = w.insert_block};
+  std::vector<StoredReading>& run = w.merger.run();
   for (size_t start = 0; start < rows.size();) {
     const int64_t input_pk = rows[start].input_pk;
     run.clear();
@@ -76,7 +76,7 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
       }
       run.push_back(StoredReading{.id = rows[end].id, .reading = *rows[end].reading});
     }
-    DC_RETURN_IF_ERROR(merger.Merge(input_pk, run, hour_changes));
+    DC_RETURN_IF_ERROR(w.merger.Merge(block_statements, input_pk, run, hour_changes));
     start = end;
   }
   // After every block is written, so that a recomputed hour sees them all.
@@ -205,6 +205,10 @@ Status SqliteStore::MergeOnce() {
   merged_.notify_all();
   if (ReadingsIn(groups) >= kTrimAfterReadings) {
     groups = {};
+    {
+      std::lock_guard<std::mutex> lock(writer_mu_);
+      writer_.merger.ReleaseScratch();
+    }
     malloc_trim(0);
   }
   return Status::Ok();
