@@ -4,10 +4,17 @@
 Run from anywhere; rewrites fuzz/corpus/*/ (files are named by content hash,
 as libFuzzer names its own). The request seeds follow request_fuzzer.cc's
 FuzzedDataProvider layout: strings from the front, choices from the back.
+
+The reading-block and ingest-log seeds come from encoders of those formats
+written here after src/storage/sqlite/reading_block.h and
+ingest_log_record.h; a seed the C++ decoder refuses would only start the
+fuzzer from garbage, so keep them in step with the format.
 """
 import hashlib
 import json
 import pathlib
+import struct
+import zlib
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
 INPUT = "senxxxxxxxxxx"  # the reference's INPUT_ID, also the fuzzers' input
@@ -65,6 +72,93 @@ QUERIES = [
 ]
 
 
+# Storage formats: a reading is (id, timestamp in microseconds, value, extras)
+# where extras may hold lat, lon, x_axis and metadata.
+TS = 1_602_597_759_489_000  # 2020-10-13T14:02:39.489Z
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def varint(n):
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def zigzag(n):
+    return ((n << 1) ^ (n >> 63)) & (2**64 - 1)
+
+
+def wrapped(n):
+    """n as the int64 it wraps to, as the C++ subtraction of two int64 does."""
+    return (n + 2**63) % 2**64 - 2**63
+
+
+def extras(lat=None, lon=None, x_axis="", metadata="", empty_texts=False):
+    flags = ((lat is not None) | (lon is not None) << 1 | bool(x_axis) << 2
+             | bool(metadata) << 3)
+    if empty_texts:
+        # Both texts flagged present with length 0: read as absent, never
+        # written so.
+        return bytes([flags | 4 | 8]) + struct.pack("<II", 0, 0)
+    out = bytes([flags])
+    for number in (lat, lon):
+        if number is not None:
+            out += struct.pack("<d", number)
+    for text in (x_axis, metadata):
+        if text:
+            out += struct.pack("<I", len(text.encode())) + text.encode()
+    return out
+
+
+def block(readings):
+    out = bytes([1]) + varint(len(readings))
+    previous_ts = previous_id = 0
+    for i, (rid, ts, value, extra) in enumerate(readings):
+        out += varint(zigzag(ts) if i == 0 else ts - previous_ts)
+        out += varint(zigzag(wrapped(rid - previous_id)))
+        out += struct.pack("<d", value) + extras(**extra)
+        previous_ts, previous_id = ts, rid
+    return out
+
+
+def log_record(seq, batches):
+    """batches: (input_pk, readings) pairs."""
+    payload = struct.pack("<QI", seq, len(batches))
+    for input_pk, readings in batches:
+        payload += struct.pack("<qI", input_pk, len(readings))
+        for rid, ts, value, extra in readings:
+            payload += struct.pack("<qqd", ts, rid, value) + extras(**extra)
+    return struct.pack("<II", len(payload), zlib.crc32(payload)) + payload
+
+
+EVERY_EXTRA = dict(lat=40.730610, lon=-73.935242, x_axis='"rpm"',
+                   metadata='{"site":"Zürich","note":"say \\"hi\\""}')
+MIXED = [(7, TS, 12.5, {}), (3, TS + 1, -0.0, dict(lat=40.730610)),
+         (9, TS + 2, 5e-324, dict(lon=-73.935242)), (8, TS + 1_000_000, 1e308, dict(x_axis="7")),
+         (100, TS + 2_000_000, -3e2, dict(metadata='{"n":[1,2]}')),
+         (101, TS + 3_000_000, float("nan"), EVERY_EXTRA)]
+
+BLOCKS = [
+    block([(1, TS, 12.5, {})]),
+    block([(1000 + i, TS + i * 1_000_000, 20 + i / 4, {}) for i in range(256)]),
+    block(MIXED),
+    block([(1, -62_135_596_800_000_000, 1.0, {}), (2, -1, 2.0, {}), (3, 0, 3.0, {})]),
+    block([(INT64_MAX, INT64_MIN, 0.0, {}), (INT64_MIN, INT64_MAX, 1.0, {})]),
+    block([(1, TS, 1.0, {}), (2, TS + 1, 2.0, dict(empty_texts=True))]),
+]
+
+LOGS = [
+    log_record(1, [(1, [(1, TS, 12.5, {})])]),
+    log_record(41, [(7, MIXED), (9, [])]) + log_record(42, [(8, MIXED[:2])]),
+    # What a crash leaves: a whole record, then the start of the next.
+    log_record(43, [(7, MIXED[:3])]) + log_record(44, [(7, MIXED[3:])])[:30],
+    log_record(45, [(7, [(1, TS, 1.0, {}), (2, TS + 1, 2.0, dict(empty_texts=True))])]),
+]
+
+
 def write(harness, data):
     folder = CORPUS / harness
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,6 +191,10 @@ def main():
         write("timestamp_fuzzer", ts)
     for query in QUERIES:
         write("fetch_query_fuzzer", query)
+    for data in BLOCKS:
+        write("reading_block_fuzzer", data)
+    for data in LOGS:
+        write("ingest_log_fuzzer", data)
 
     own = [q.replace("senXXXX,senXXXY,senXXXZ", INPUT) for q in QUERIES]
     requests = [

@@ -3,6 +3,9 @@
 #include "storage/sqlite/ingest_log_record.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstring>
 
 namespace dc {
 namespace {
@@ -35,6 +38,17 @@ std::string Encode(uint64_t seq, const std::vector<IngestBatch>& batches,
   std::string out;
   AppendLogRecord(seq, pointers, ids, out);
   return out;
+}
+
+// Recomputes the checksum of the record at the start of `record`, as a
+// writer that meant its payload would have: what is refused then is the
+// payload, not a torn append.
+void Reseal(std::string& record) {
+  uint32_t size = 0;
+  std::memcpy(&size, record.data(), 4);
+  const auto crc = static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(record.data() + 8), static_cast<uInt>(size)));
+  std::memcpy(record.data() + 4, &crc, 4);
 }
 
 void ExpectSameReading(const Reading& got, const Reading& want) {
@@ -95,6 +109,33 @@ TEST(IngestLogRecordTest, AnyFlippedBitEndsTheLogBeforeItsRecord) {
       ReadLogRecords(damaged, groups);
       ASSERT_EQ(groups.size(), 1u) << "byte " << at << " bit " << bit;
     }
+  }
+}
+
+TEST(IngestLogRecordTest, AnUnknownFlagEndsTheLogBeforeItsRecord) {
+  std::vector<std::vector<int64_t>> ids;
+  const std::string whole = Encode(1, {SampleBatch(1, 3)}, ids);
+  const std::string next = Encode(2, {SampleBatch(2, 1)}, ids);
+  // The flags byte of the second record's only reading follows the header,
+  // the sequence number, the batch count, the batch's input and count, and
+  // the reading's timestamp, id and value.
+  constexpr size_t kFlagsAt = 8 + 8 + 4 + 8 + 4 + 8 + 8 + 8;
+  ASSERT_EQ(next[kFlagsAt], 0x0f) << "the sample's first reading has every optional field";
+
+  // Resealing an untouched record changes nothing: the checksum is the
+  // writer's.
+  std::string resealed = next;
+  Reseal(resealed);
+  ASSERT_EQ(resealed, next);
+  for (int bit = 4; bit < 8; ++bit) {
+    std::string flagged = next;
+    flagged[kFlagsAt] = static_cast<char>(flagged[kFlagsAt] | (1 << bit));
+    Reseal(flagged);
+    ASSERT_NE(flagged.substr(4, 4), next.substr(4, 4)) << "the checksum covers the flags";
+    std::vector<LoggedGroup> groups;
+    EXPECT_EQ(ReadLogRecords(whole + flagged + whole, groups), whole.size()) << "bit " << bit;
+    ASSERT_EQ(groups.size(), 1u) << "bit " << bit;
+    EXPECT_EQ(groups[0].seq, 1u);
   }
 }
 
