@@ -30,9 +30,11 @@ inline constexpr size_t kBlockReadings = 256;
 void EncodeBlock(std::span<const StoredReading> readings, std::string& out);
 
 // Replaces `out` with the readings of `data`. False, with `out`
-// unspecified, when `data` is not a block this codec wrote: truncated,
-// trailing bytes, an unknown version or flag, or timestamps not strictly
-// ascending.
+// unspecified, when `data` cannot be a block: truncated, trailing bytes,
+// an unknown version or flag, a count of 0 or more than the bytes hold, or
+// timestamps not strictly ascending. (Redundant varint bytes and an empty
+// text marked present, which EncodeBlock never writes, are read as if
+// written minimally.)
 bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out);
 
 }  // namespace dc
