@@ -1,6 +1,7 @@
 #include "storage/sqlite/block_merge.h"
 
 #include "storage/sqlite/block_table.h"
+#include "storage/sqlite/reading_block.h"
 
 namespace dc {
 
@@ -22,8 +23,14 @@ Status BlockMerger::Merge(const Statements& statements, int64_t input_pk,
       Result<bool> row = select.Step("reading the blocks a merge changes");
       if (!row) return row.error();
       if (!*row) break;
+      // A full block that ends before the run stays as it is: appending
+      // to an input whose last block is full rewrites nothing.
+      if (rowids_.empty() && select.ColumnInt64(1) < run.front().reading.timestamp.micros &&
+          select.ColumnInt64(2) >= static_cast<int64_t>(kBlockReadings)) {
+        continue;
+      }
       rowids_.push_back(select.ColumnInt64(0));
-      DC_RETURN_IF_ERROR(DecodeBlockColumn(select, 1, input_pk, block_));
+      DC_RETURN_IF_ERROR(DecodeBlockColumn(select, 3, input_pk, block_));
       stored_.insert(stored_.end(), std::make_move_iterator(block_.begin()),
                      std::make_move_iterator(block_.end()));
     }

@@ -27,7 +27,7 @@ namespace dc {
 class BlockMerger {
  public:
   // Statements prepared on the writer connection: `select` from
-  // BlockRangeSql("rowid, data", kAsc), `remove` from kDeleteBlockSql,
+  // BlockRangeSql("rowid, last_ts, count, data", kAsc), `remove` from kDeleteBlockSql,
   // `insert` from kInsertBlockSql.
   struct Statements {
     Statement& select;

@@ -17,8 +17,8 @@ std::string BlockRangeSql(std::string_view columns, SortDirection direction) {
 }
 
 const std::string& BlockReadSql(SortDirection direction) {
-  static const std::string asc = BlockRangeSql("first_ts, data", SortDirection::kAsc);
-  static const std::string desc = BlockRangeSql("first_ts, data", SortDirection::kDesc);
+  static const std::string asc = BlockRangeSql("first_ts, last_ts, data", SortDirection::kAsc);
+  static const std::string desc = BlockRangeSql("first_ts, last_ts, data", SortDirection::kDesc);
   return direction == SortDirection::kAsc ? asc : desc;
 }
 

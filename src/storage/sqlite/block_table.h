@@ -23,7 +23,8 @@ namespace dc {
 // SELECT `columns` of the blocks of input ?1 that may hold readings in
 // [?2, ?3], in `direction` order of time.
 std::string BlockRangeSql(std::string_view columns, SortDirection direction);
-// The (first_ts, data) form that ForEachStoredReading steps through.
+// The (first_ts, last_ts, data) form that ForEachStoredReading steps
+// through.
 const std::string& BlockReadSql(SortDirection direction);
 // ?1 input_pk, ?2 first_ts, ?3 last_ts, ?4 count, ?5 data.
 extern const char* const kInsertBlockSql;
@@ -56,7 +57,13 @@ Status ForEachStoredReading(Statement& blocks, int64_t input_pk, int64_t first, 
     Result<bool> row = blocks.Step("reading readings");
     if (!row) return row.error();
     if (!*row) return Status::Ok();
-    DC_RETURN_IF_ERROR(DecodeBlockColumn(blocks, 1, input_pk, block));
+    // The block found for the window's start may end before it: a lookup
+    // of a timestamp that falls between blocks decodes nothing.
+    if (blocks.ColumnInt64(1) < first) {
+      if (direction == SortDirection::kAsc) continue;
+      return Status::Ok();
+    }
+    DC_RETURN_IF_ERROR(DecodeBlockColumn(blocks, 2, input_pk, block));
     if (direction == SortDirection::kAsc) {
       for (const StoredReading& stored : block) {
         const int64_t ts = stored.reading.timestamp.micros;

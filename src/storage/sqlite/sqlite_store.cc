@@ -52,7 +52,7 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
   Writer writer;
   writer.connection = std::move(*connection);
   const ToPrepare statements[] = {
-      {&writer.select_blocks, BlockRangeSql("rowid, data", SortDirection::kAsc)},
+      {&writer.select_blocks, BlockRangeSql("rowid, last_ts, count, data", SortDirection::kAsc)},
       {&writer.read_blocks, BlockReadSql(SortDirection::kAsc)},
       {&writer.delete_block, BlockMerger::kDeleteBlockSql},
       {&writer.insert_block, kInsertBlockSql},

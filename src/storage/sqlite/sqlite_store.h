@@ -128,8 +128,8 @@ class SqliteStore final : public Store {
   // they run for every WriteBatches call or every row.
   struct Writer {
     Connection connection;    // declared first: destroyed after its statements
-    Statement select_blocks;  // (rowid, data) for the merge
-    Statement read_blocks;    // (first_ts, data) for recomputed hours
+    Statement select_blocks;  // as BlockMerger::Statements says
+    Statement read_blocks;    // BlockReadSql(kAsc), for recomputed hours
     Statement delete_block;
     Statement insert_block;
     Statement raise_next_reading_id;
