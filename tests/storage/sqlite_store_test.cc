@@ -24,6 +24,7 @@
 namespace dc {
 namespace {
 
+using ::dc::testing::BlocksWellFormed;
 using ::dc::testing::FileReading;
 using ::dc::testing::IngestLogHasSegments;
 using ::dc::testing::RawDb;
@@ -351,6 +352,62 @@ TEST_F(SqliteStoreTest, NormalSyncModeWorks) {
   const int64_t pk = AddInput(*store);
   ASSERT_TRUE(WriteRange(*store, pk, 0, 10).has_value());
   EXPECT_EQ(store->CountReadings(pk).value(), 10);
+}
+
+// Each block's (first_ts, rowid), in order: a rewritten block gets a new
+// rowid, an untouched one keeps it.
+std::vector<std::pair<int64_t, int64_t>> BlockRows(RawDb& raw) {
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(raw.get(), "SELECT first_ts, rowid FROM reading_blocks ORDER BY 1",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
+    rows.emplace_back(sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1));
+  }
+  sqlite3_finalize(stmt);
+  return rows;
+}
+
+TEST_F(SqliteStoreTest, AMergeRewritesOnlyTheBlocksItsReadingsLandIn) {
+  std::unique_ptr<SqliteStore> store = OpenOrDie(StoreOptions{.sync = SyncMode::kNormal});
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+  ASSERT_TRUE(WriteRange(*store, pk, 0, 10 * 256).has_value());
+  ASSERT_TRUE(store->Flush().ok());
+  RawDb raw(path_);
+  const std::vector<std::pair<int64_t, int64_t>> before = BlockRows(raw);
+  ASSERT_EQ(before.size(), 10u);
+
+  // One merge with a reading before every block, one replacing a reading
+  // of the fifth block, one after the last (full) block: a device that
+  // backfills old readings while it sends new ones.
+  IngestBatch batch{.input_pk = pk, .readings = {}};
+  for (int64_t ts : {int64_t{-5}, int64_t{4 * 256 + 7}, int64_t{100'000}}) {
+    Reading reading;
+    reading.timestamp = Timestamp{ts};
+    reading.value = -1;
+    batch.readings.push_back(reading);
+  }
+  const IngestBatch* pointers[] = {&batch};
+  ASSERT_TRUE(store->WriteBatches(pointers).has_value());
+  ASSERT_TRUE(store->Flush().ok());
+
+  const std::vector<std::pair<int64_t, int64_t>> after = BlockRows(raw);
+  ASSERT_EQ(after.size(), 12u);  // the first one split, one new at the end
+  for (size_t i : {1, 2, 3, 5, 6, 7, 8, 9}) {
+    EXPECT_NE(std::find(after.begin(), after.end(), before[i]), after.end())
+        << "block " << i << " was rewritten though no reading landed in it";
+  }
+  EXPECT_EQ(std::find(after.begin(), after.end(), before[4]), after.end());
+  EXPECT_TRUE(BlocksWellFormed(raw.get()));
+  Result<int64_t> count = store->CountReadings(pk);
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 10 * 256 + 2);
+  Result<std::optional<StoredReading>> replaced = store->FindReading(pk, Timestamp{4 * 256 + 7});
+  ASSERT_TRUE(replaced.has_value() && replaced->has_value());
+  EXPECT_EQ((*replaced)->reading.value, -1);
+  EXPECT_EQ((*replaced)->reading.metadata, "");
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ Result<SqliteStore::Writer> SqliteStore::OpenWriter(const std::string& path,
   Writer writer;
   writer.connection = std::move(*connection);
   const ToPrepare statements[] = {
-      {&writer.select_blocks, BlockRangeSql("rowid, last_ts, count, data", SortDirection::kAsc)},
+      {&writer.block_spans, BlockRangeSql("rowid, first_ts, last_ts, count", SortDirection::kAsc)},
+      {&writer.read_block, BlockMerger::kReadBlockSql},
       {&writer.read_blocks, BlockReadSql(SortDirection::kAsc)},
       {&writer.delete_block, BlockMerger::kDeleteBlockSql},
       {&writer.insert_block, kInsertBlockSql},

@@ -127,9 +127,10 @@ class SqliteStore final : public Store {
   // The writer connection and the statements prepared on it once, because
   // they run for every WriteBatches call or every row.
   struct Writer {
-    Connection connection;    // declared first: destroyed after its statements
-    Statement select_blocks;  // as BlockMerger::Statements says
-    Statement read_blocks;    // BlockReadSql(kAsc), for recomputed hours
+    Connection connection;  // declared first: destroyed after its statements
+    Statement block_spans;  // these four as BlockMerger::Statements says
+    Statement read_block;
+    Statement read_blocks;  // BlockReadSql(kAsc), for recomputed hours
     Statement delete_block;
     Statement insert_block;
     Statement raise_next_reading_id;

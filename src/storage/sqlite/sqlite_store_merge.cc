@@ -61,8 +61,10 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
   Result<Transaction> transaction = Transaction::Begin(w.connection.get(), TransactionKind::kWrite);
   if (!transaction) return transaction.error();
   HourStatsChanges hour_changes;
-  const BlockMerger::Statements block_statements{
-      .select = w.select_blocks, .remove = w.delete_block, .insert = w.insert_block};
+  const BlockMerger::Statements block_statements{.spans = w.block_spans,
+                                                 .read = w.read_block,
+                                                 .remove = w.delete_block,
+                                                 .insert = w.insert_block};
   std::vector<StoredReading>& run = w.merger.run();
   for (size_t start = 0; start < rows.size();) {
     const int64_t input_pk = rows[start].input_pk;
