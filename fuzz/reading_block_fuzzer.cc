@@ -2,7 +2,8 @@
 // file: a damaged block must be refused or read, never read beyond. A block
 // that decodes is passed through the codec again, since the merge rewrites
 // blocks it has read: what it writes must decode to exactly the readings it
-// read, or a rewrite would silently change stored data.
+// read, or a rewrite would silently change stored data; and a lookup in it
+// must find what the decoder found.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -77,5 +78,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string twice;
   dc::EncodeBlock(again, twice);
   if (twice != encoded) Fail("second re-encoding differs from the first", 0);
+  // A lookup reads the same bytes another way: it must find every reading
+  // the decoder found, with the same id.
+  for (size_t i = 0; i < readings.size(); ++i) {
+    std::optional<int64_t> id;
+    if (!dc::FindIdInBlock(bytes, readings[i].reading.timestamp.micros, id)) {
+      Fail("lookup refused a block the decoder read", i);
+    }
+    if (id != readings[i].id) Fail("lookup found another id", i);
+  }
   return 0;
 }

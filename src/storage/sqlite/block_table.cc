@@ -5,6 +5,14 @@
 #include "storage/sqlite/reading_block.h"
 
 namespace dc {
+namespace {
+
+Status DamagedBlock(int64_t input_pk) {
+  return Status::Internal("a stored block of readings of input pk " + std::to_string(input_pk) +
+                          " is damaged");
+}
+
+}  // namespace
 
 std::string BlockRangeSql(std::string_view columns, SortDirection direction) {
   // The subquery is not correlated: SQLite evaluates it once, one index
@@ -33,8 +41,7 @@ const char* const kCountReadingsSql =
 Status DecodeBlockColumn(const Statement& select, int column, int64_t input_pk,
                          std::vector<StoredReading>& out) {
   if (DecodeBlock(select.ColumnBlobView(column), out)) return Status::Ok();
-  return Status::Internal("a stored block of readings of input pk " + std::to_string(input_pk) +
-                          " is damaged");
+  return DamagedBlock(input_pk);
 }
 
 Status InsertBlocks(Statement& insert, int64_t input_pk, std::span<const StoredReading> readings,
@@ -77,6 +84,20 @@ Result<std::optional<StoredReading>> FindStored(Statement& blocks, int64_t input
                                        });
   if (!status.ok()) return status;
   return found;
+}
+
+Result<std::optional<int64_t>> FindStoredId(Statement& blocks, int64_t input_pk, int64_t ts) {
+  StatementResetter reset(blocks);
+  blocks.BindInt64(1, input_pk);
+  blocks.BindInt64(2, ts);
+  blocks.BindInt64(3, ts);
+  Result<bool> row = blocks.Step("looking up a reading");
+  if (!row) return row.error();
+  // No block starts at or before `ts`, or the one that does ends before.
+  if (!*row || blocks.ColumnInt64(1) < ts) return std::optional<int64_t>();
+  std::optional<int64_t> id;
+  if (!FindIdInBlock(blocks.ColumnBlobView(2), ts, id)) return DamagedBlock(input_pk);
+  return id;
 }
 
 }  // namespace dc

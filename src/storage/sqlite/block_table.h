@@ -87,4 +87,8 @@ Result<Aggregate> AggregateStored(Statement& blocks, int64_t input_pk, int64_t f
 // The stored reading of `input_pk` at `ts`, if any; `blocks` as above.
 Result<std::optional<StoredReading>> FindStored(Statement& blocks, int64_t input_pk, int64_t ts);
 
+// Only its id: one index seek, and no decoding when `ts` falls between
+// blocks; else a scan of the block up to `ts` that keeps nothing.
+Result<std::optional<int64_t>> FindStoredId(Statement& blocks, int64_t input_pk, int64_t ts);
+
 }  // namespace dc

@@ -73,6 +73,11 @@ class ByteCursor {
     rest_.remove_prefix(size);
     return true;
   }
+  bool Skip(size_t size) {
+    if (rest_.size() < size) return false;
+    rest_.remove_prefix(size);
+    return true;
+  }
   size_t left() const { return rest_.size(); }
 
  private:

@@ -39,38 +39,80 @@ void EncodeBlock(std::span<const StoredReading> readings, std::string& out) {
   }
 }
 
-bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out) {
-  out.clear();
-  ByteCursor in(data);
-  uint8_t version = 0;
-  uint64_t count = 0;
-  if (!in.Get(version) || version != kVersion || !in.GetVarint(count)) return false;
-  if (count == 0 || count > in.left() / kMinReadingSize) return false;
-  out.resize(count);
-  int64_t previous_ts = 0;
-  int64_t previous_id = 0;
-  for (uint64_t i = 0; i < count; ++i) {
-    StoredReading& stored = out[i];
+namespace {
+
+// Steps through a block's readings in order, every read checked.
+class BlockCursor {
+ public:
+  explicit BlockCursor(std::string_view data) : in_(data) {}
+
+  // Reads the version and the count; false when either is impossible.
+  bool Start(uint64_t& count) {
+    uint8_t version = 0;
+    if (!in_.Get(version) || version != kVersion || !in_.GetVarint(count)) return false;
+    return count != 0 && count <= in_.left() / kMinReadingSize;
+  }
+
+  // Reads the next reading's timestamp and id, then its value and optional
+  // fields into `reading`, or past them when it is null.
+  bool Next(int64_t& ts, int64_t& id, Reading* reading) {
     uint64_t ts_bits = 0;
     uint64_t id_bits = 0;
-    if (!in.GetVarint(ts_bits) || !in.GetVarint(id_bits)) return false;
-    if (i == 0) {
-      stored.reading.timestamp.micros = UnZigZag(ts_bits);
+    if (!in_.GetVarint(ts_bits) || !in_.GetVarint(id_bits)) return false;
+    if (first_) {
+      ts = UnZigZag(ts_bits);
+      first_ = false;
     } else {
       // Strictly ascending, and no wrap past the largest timestamp.
       const uint64_t room = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) -
-                            static_cast<uint64_t>(previous_ts);
+                            static_cast<uint64_t>(previous_ts_);
       if (ts_bits == 0 || ts_bits > room) return false;
-      stored.reading.timestamp.micros =
-          static_cast<int64_t>(static_cast<uint64_t>(previous_ts) + ts_bits);
+      ts = static_cast<int64_t>(static_cast<uint64_t>(previous_ts_) + ts_bits);
     }
-    stored.id = static_cast<int64_t>(static_cast<uint64_t>(previous_id) +
-                                     static_cast<uint64_t>(UnZigZag(id_bits)));
-    if (!in.Get(stored.reading.value) || !GetReadingExtras(in, stored.reading)) return false;
-    previous_ts = stored.reading.timestamp.micros;
-    previous_id = stored.id;
+    id = static_cast<int64_t>(static_cast<uint64_t>(previous_id_) +
+                              static_cast<uint64_t>(UnZigZag(id_bits)));
+    previous_ts_ = ts;
+    previous_id_ = id;
+    if (reading == nullptr) return in_.Skip(sizeof(double)) && SkipReadingExtras(in_);
+    return in_.Get(reading->value) && GetReadingExtras(in_, *reading);
   }
-  return in.left() == 0;
+
+  bool AtEnd() const { return in_.left() == 0; }
+
+ private:
+  ByteCursor in_;
+  bool first_ = true;
+  int64_t previous_ts_ = 0;
+  int64_t previous_id_ = 0;
+};
+
+}  // namespace
+
+bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out) {
+  out.clear();
+  BlockCursor cursor(data);
+  uint64_t count = 0;
+  if (!cursor.Start(count)) return false;
+  out.resize(count);
+  for (StoredReading& stored : out) {
+    if (!cursor.Next(stored.reading.timestamp.micros, stored.id, &stored.reading)) return false;
+  }
+  return cursor.AtEnd();
+}
+
+bool FindIdInBlock(std::string_view data, int64_t ts, std::optional<int64_t>& id) {
+  id.reset();
+  BlockCursor cursor(data);
+  uint64_t count = 0;
+  if (!cursor.Start(count)) return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    int64_t reading_ts = 0;
+    int64_t reading_id = 0;
+    if (!cursor.Next(reading_ts, reading_id, nullptr)) return false;
+    if (reading_ts == ts) id = reading_id;
+    if (reading_ts >= ts) return true;
+  }
+  return cursor.AtEnd();
 }
 
 }  // namespace dc

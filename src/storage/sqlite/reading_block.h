@@ -12,6 +12,8 @@
 // varint difference to the previous id (the first to 0), its value as 8
 // bytes, and its optional fields (reading_extras.h).
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,5 +38,10 @@ void EncodeBlock(std::span<const StoredReading> readings, std::string& out);
 // text marked present, which EncodeBlock never writes, are read as if
 // written minimally.)
 bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out);
+
+// Sets `id` to that of the reading at `ts` in `data`, or resets it when
+// there is none, reading only up to it and keeping nothing else: what a
+// lookup of one reading needs. False when the bytes read are not a block's.
+bool FindIdInBlock(std::string_view data, int64_t ts, std::optional<int64_t>& id);
 
 }  // namespace dc

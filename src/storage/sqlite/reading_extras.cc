@@ -43,4 +43,16 @@ bool GetReadingExtras(ByteCursor& in, Reading& reading) {
   return true;
 }
 
+bool SkipReadingExtras(ByteCursor& in) {
+  uint8_t flags = 0;
+  if (!in.Get(flags) || (flags & ~kKnownFlags) != 0) return false;
+  if ((flags & kHasLatitude) != 0 && !in.Skip(sizeof(double))) return false;
+  if ((flags & kHasLongitude) != 0 && !in.Skip(sizeof(double))) return false;
+  for (const Flags text : {kHasXAxis, kHasMetadata}) {
+    uint32_t size = 0;
+    if ((flags & text) != 0 && (!in.Get(size) || !in.Skip(size))) return false;
+  }
+  return true;
+}
+
 }  // namespace dc

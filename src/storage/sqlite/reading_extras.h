@@ -14,5 +14,7 @@ void PutReadingExtras(std::string& out, const Reading& reading);
 // False when the bytes end early or the flags name a field this codec does
 // not know.
 bool GetReadingExtras(ByteCursor& in, Reading& reading);
+// Reads past them, as GetReadingExtras would, without keeping them.
+bool SkipReadingExtras(ByteCursor& in);
 
 }  // namespace dc

@@ -10,7 +10,6 @@
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/ingest_log_record.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/sqlite/stored_id_finder.h"
 
 namespace dc {
 namespace {
@@ -129,7 +128,6 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
   // in-order uploads build no map at all.
   std::unordered_map<ReadingKey, int64_t, ReadingKeyHash> this_call;
   bool indexing = false;
-  StoredIdFinder stored(a.read_blocks);
   for (size_t b = 0; b < batches.size(); ++b) {
     const IngestBatch& batch = *batches[b];
     out.ids[b].reserve(batch.readings.size());
@@ -168,16 +166,14 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
       }
       std::optional<int64_t> id;
       if (auto it = this_call.find(key); it != this_call.end()) id = it->second;
-      uint64_t merged_seq = 0;
       if (!id) {
         std::lock_guard<std::mutex> merge_lock(merge_mu_);
         id = unmerged_.FindId(batch.input_pk, ts);
-        merged_seq = merged_seq_.load();
       }
       if (!id) {
         // Not unmerged, so if it exists it is in the tables: a key leaves
         // the unmerged index only after its merge committed.
-        Result<std::optional<int64_t>> found = stored.Find(batch.input_pk, ts, merged_seq);
+        Result<std::optional<int64_t>> found = FindStoredId(a.read_blocks, batch.input_pk, ts);
         if (!found) return found.error();
         id = *found;
       }
