@@ -5,7 +5,6 @@
 // byte for byte, but for one spelling the reader takes and the writer never
 // uses (an optional text flagged present with length 0, read as absent, is
 // written without its flag and its 4-byte length).
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "same_reading.h"
 #include "storage/sqlite/ingest_log_record.h"
 
 namespace {
@@ -29,14 +29,6 @@ constexpr size_t kDroppableBytesPerReading = 2 * 4;
   std::abort();
 }
 
-bool SameBits(double a, double b) {
-  return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
-}
-
-bool SameBits(const std::optional<double>& a, const std::optional<double>& b) {
-  return a.has_value() == b.has_value() && (!a || SameBits(*a, *b));
-}
-
 bool SameGroup(const dc::LoggedGroup& a, const dc::LoggedGroup& b) {
   if (a.seq != b.seq || a.readings != b.readings || a.ids != b.ids ||
       a.batches.size() != b.batches.size()) {
@@ -47,13 +39,7 @@ bool SameGroup(const dc::LoggedGroup& a, const dc::LoggedGroup& b) {
     const dc::IngestBatch& y = b.batches[i];
     if (x.input_pk != y.input_pk || x.readings.size() != y.readings.size()) return false;
     for (size_t r = 0; r < x.readings.size(); ++r) {
-      const dc::Reading& p = x.readings[r];
-      const dc::Reading& q = y.readings[r];
-      if (p.timestamp != q.timestamp || !SameBits(p.value, q.value) ||
-          !SameBits(p.latitude, q.latitude) || !SameBits(p.longitude, q.longitude) ||
-          p.x_axis_value != q.x_axis_value || p.metadata != q.metadata) {
-        return false;
-      }
+      if (!dc::fuzz::SameReading(x.readings[r], y.readings[r])) return false;
     }
   }
   return true;

@@ -4,7 +4,6 @@
 // blocks it has read: what it writes must decode to exactly the readings it
 // read, or a rewrite would silently change stored data; and a lookup in it
 // must find what the decoder found.
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "same_reading.h"
 #include "storage/sqlite/reading_block.h"
 
 namespace {
@@ -23,29 +23,12 @@ namespace {
   std::abort();
 }
 
-// Doubles by their bits: a rewrite must not turn -0.0 into 0.0 or change a
-// NaN's payload.
-bool SameBits(double a, double b) {
-  return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
-}
-
-bool SameBits(const std::optional<double>& a, const std::optional<double>& b) {
-  return a.has_value() == b.has_value() && (!a || SameBits(*a, *b));
-}
-
 void ExpectSame(const std::vector<dc::StoredReading>& got,
                 const std::vector<dc::StoredReading>& want) {
   if (got.size() != want.size()) Fail("re-encoded block has another count", got.size());
   for (size_t i = 0; i < want.size(); ++i) {
-    const dc::Reading& g = got[i].reading;
-    const dc::Reading& w = want[i].reading;
     if (got[i].id != want[i].id) Fail("id changed", i);
-    if (g.timestamp != w.timestamp) Fail("timestamp changed", i);
-    if (!SameBits(g.value, w.value)) Fail("value changed", i);
-    if (!SameBits(g.latitude, w.latitude)) Fail("latitude changed", i);
-    if (!SameBits(g.longitude, w.longitude)) Fail("longitude changed", i);
-    if (g.x_axis_value != w.x_axis_value) Fail("x_axis_value changed", i);
-    if (g.metadata != w.metadata) Fail("metadata changed", i);
+    if (!dc::fuzz::SameReading(got[i].reading, want[i].reading)) Fail("reading changed", i);
   }
 }
 
