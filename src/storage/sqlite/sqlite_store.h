@@ -130,9 +130,9 @@ class SqliteStore final : public Store {
     Connection connection;  // declared first: destroyed after its statements
     Statement block_spans;  // these four as BlockMerger::Statements says
     Statement read_block;
-    Statement read_blocks;  // BlockReadSql(kAsc), for recomputed hours
     Statement delete_block;
     Statement insert_block;
+    Statement read_blocks;  // BlockReadSql(kAsc), for recomputed hours
     Statement raise_next_reading_id;
     Statement upsert_hour_stats;
     Statement replace_hour_stats;
