@@ -98,7 +98,7 @@ inline ::testing::AssertionResult HourStatsMatch(sqlite3* db,
   return ::testing::AssertionSuccess();
 }
 
-// Whether hour_stats agrees with the readings table of the same file.
+// Whether hour_stats agrees with the stored readings of the same file.
 inline ::testing::AssertionResult HourStatsMatchReadings(sqlite3* db) {
   // One snapshot for both tables.
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
