@@ -45,18 +45,18 @@ Status BlockMerger::Merge(const Statements& statements, int64_t input_pk,
       DC_RETURN_IF_ERROR(MergeInto(statements, input_pk, span, part, hours));
       continue;
     }
-    for (const StoredReading& fresh : part) {
-      hours.AddNew(input_pk, fresh.reading.timestamp, fresh.reading.value);
-    }
-    DC_RETURN_IF_ERROR(InsertBlocks(statements.insert, input_pk, part, buffer_));
+    DC_RETURN_IF_ERROR(InsertNew(statements, input_pk, part, hours));
   }
-  if (spans_.empty()) {
-    for (const StoredReading& fresh : run) {
-      hours.AddNew(input_pk, fresh.reading.timestamp, fresh.reading.value);
-    }
-    return InsertBlocks(statements.insert, input_pk, run, buffer_);
-  }
+  if (spans_.empty()) return InsertNew(statements, input_pk, run, hours);
   return Status::Ok();
+}
+
+Status BlockMerger::InsertNew(const Statements& statements, int64_t input_pk,
+                              std::span<const StoredReading> fresh, HourStatsChanges& hours) {
+  for (const StoredReading& stored : fresh) {
+    hours.AddNew(input_pk, stored.reading.timestamp, stored.reading.value);
+  }
+  return InsertBlocks(statements.insert, input_pk, fresh, buffer_);
 }
 
 Status BlockMerger::MergeInto(const Statements& statements, int64_t input_pk, const Span& span,

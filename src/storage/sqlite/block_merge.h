@@ -65,6 +65,9 @@ class BlockMerger {
     int64_t count;
   };
 
+  // Writes `fresh`, none of them stored yet, as new blocks.
+  Status InsertNew(const Statements& statements, int64_t input_pk,
+                   std::span<const StoredReading> fresh, HourStatsChanges& hours);
   // Merges `part` into the stored block `span` and writes the result.
   Status MergeInto(const Statements& statements, int64_t input_pk, const Span& span,
                    std::span<const StoredReading> part, HourStatsChanges& hours);
