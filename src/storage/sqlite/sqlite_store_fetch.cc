@@ -4,13 +4,13 @@
 // reading in the window and keeps the best `limit` in a bounded heap, then
 // looks up each kept reading for the optional columns (when asked): memory
 // O(limit), never a sort of the whole window.
-#include <limits>
 #include <string>
 
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 #include "storage/sqlite/top_by_value.h"
+#include "storage/sqlite/window_split.h"
 
 namespace dc {
 namespace {
@@ -33,20 +33,14 @@ Reading AsScanned(const Reading& stored, const RawScan& scan) {
   return reading;
 }
 
-int64_t WindowFirst(const RawScan& scan) {
-  return scan.window.start ? scan.window.start->micros : std::numeric_limits<int64_t>::min();
-}
-int64_t WindowLast(const RawScan& scan) {
-  return scan.window.finish ? scan.window.finish->micros : std::numeric_limits<int64_t>::max();
-}
-
 Status ScanByTimestamp(Reader& reader, const RawScan& scan,
                        const std::function<void(const Reading&)>& visit) {
   Result<Statement*> blocks = reader.Prepared(BlockReadSql(scan.sort));
   if (!blocks) return blocks.error();
+  const MicrosRange range = WindowRange(scan.window);
   int64_t left = scan.limit;
-  return ForEachStoredReading(**blocks, scan.input_pk, WindowFirst(scan), WindowLast(scan),
-                              scan.sort, [&](const StoredReading& stored) {
+  return ForEachStoredReading(**blocks, scan.input_pk, range.first, range.last, scan.sort,
+                              [&](const StoredReading& stored) {
                                 visit(AsScanned(stored.reading, scan));
                                 return --left > 0;
                               });
@@ -57,10 +51,11 @@ Status ScanByValue(Reader& reader, const RawScan& scan,
                    const std::function<void(const Reading&)>& visit) {
   Result<Statement*> blocks = reader.Prepared(BlockReadSql(SortDirection::kAsc));
   if (!blocks) return blocks.error();
+  const MicrosRange range = WindowRange(scan.window);
   TopByValue top(static_cast<size_t>(scan.limit), scan.sort);
   DC_RETURN_IF_ERROR(
-      ForEachStoredReading(**blocks, scan.input_pk, WindowFirst(scan), WindowLast(scan),
-                           SortDirection::kAsc, [&](const StoredReading& stored) {
+      ForEachStoredReading(**blocks, scan.input_pk, range.first, range.last, SortDirection::kAsc,
+                           [&](const StoredReading& stored) {
                              top.Offer(RankedReading{.value = stored.reading.value,
                                                      .ts = stored.reading.timestamp.micros});
                              return true;

@@ -6,7 +6,6 @@
 // aggregate the raw readings of the window in one ordered scan, stopping as
 // soon as max_buckets buckets are complete. Everything runs in one read
 // transaction, so the parts agree with each other.
-#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,10 +144,7 @@ Status HourBuckets(Reader& reader, int64_t input_pk, const WindowSplit& split, i
 // Buckets of any interval from the raw readings of the window.
 Status RawBuckets(Reader& reader, int64_t input_pk, const TimeWindow& window, int64_t interval,
                   BucketList& buckets) {
-  const MicrosRange range{
-      .first = window.start ? window.start->micros : std::numeric_limits<int64_t>::min(),
-      .last = window.finish ? window.finish->micros : std::numeric_limits<int64_t>::max()};
-  return ForEachReading(reader, input_pk, range, [&](Timestamp ts, double value) {
+  return ForEachReading(reader, input_pk, WindowRange(window), [&](Timestamp ts, double value) {
     Aggregate one;
     one.Add(ts, value);
     return buckets.Add(AlignDown(ts.micros, interval), one);

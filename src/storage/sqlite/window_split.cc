@@ -6,9 +6,14 @@
 
 namespace dc {
 
+MicrosRange WindowRange(const TimeWindow& window) {
+  return MicrosRange{
+      .first = window.start ? window.start->micros : std::numeric_limits<int64_t>::min(),
+      .last = window.finish ? window.finish->micros : std::numeric_limits<int64_t>::max()};
+}
+
 WindowSplit SplitWindow(const TimeWindow& window) {
-  const int64_t lo = window.start ? window.start->micros : std::numeric_limits<int64_t>::min();
-  const int64_t hi = window.finish ? window.finish->micros : std::numeric_limits<int64_t>::max();
+  const auto [lo, hi] = WindowRange(window);
   WindowSplit split;
   if (lo > hi) return split;
 

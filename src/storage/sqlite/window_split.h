@@ -19,6 +19,10 @@ struct HourRange {
   bool operator==(const HourRange&) const = default;
 };
 
+// `window` as inclusive microseconds, an absent end being the lowest (or
+// highest) int64.
+MicrosRange WindowRange(const TimeWindow& window);
+
 // How Statistics reads a window: the whole hours inside it from hour_stats,
 // and the partial hours at its edges from raw readings.
 //
