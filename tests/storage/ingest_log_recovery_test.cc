@@ -7,8 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "storage/raw_db.h"
+#include "storage/sqlite/ingest_log_record.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
@@ -120,14 +123,25 @@ TEST_F(IngestLogRecoveryTest, ATornAppendIsDroppedAndWhatPrecedesItKept) {
               return store.WriteBatches(group).has_value() ? 0 : 1;
             }),
             0);
-  // The half of a record a crash during write() leaves behind.
+  // The half of a record a crash during write() leaves behind, right after
+  // the whole ones (the segment goes on with the zeros written ahead).
+  int segments = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     if (entry.path().filename().string().starts_with("store.db-ingest.") &&
         entry.path().extension() != ".lock") {
-      std::ofstream(entry.path(), std::ios::app | std::ios::binary)
-          << std::string("\x40\0\0\0\x12", 5);
+      std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(file)),
+                              std::istreambuf_iterator<char>());
+      std::vector<LoggedGroup> groups;
+      const size_t whole = ReadLogRecords(bytes, groups);
+      ASSERT_EQ(groups.size(), 1u);
+      ASSERT_GT(bytes.size(), whole) << "no room was prepared after the record";
+      file.seekp(static_cast<std::streamoff>(whole));
+      file << std::string("\x40\0\0\0\x12", 5);
+      ++segments;
     }
   }
+  ASSERT_EQ(segments, 1);
   std::unique_ptr<SqliteStore> store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->CountReadings(pk_).value(), 10);

@@ -147,6 +147,7 @@ Status IngestLog::OpenSegment() {
   segment_fd_ = fd;
   segment_number_ = number;
   segment_size_ = 0;
+  prepared_ = 0;
   return Status::Ok();
 }
 
@@ -162,11 +163,26 @@ Status IngestLog::Undo(const std::string& what, int error) {
     ::close(segment_fd_);
     segment_fd_ = -1;
   }
+  prepared_ = segment_size_;
   return Status::Unavailable(what + " " + SegmentPath(segment_number_) + ": " + ErrorText(error));
+}
+
+void IngestLog::Prepare(uint64_t end) {
+  static const std::string zeros(64 * 1024, '\0');
+  const uint64_t target = end + kPrepareAhead;
+  while (prepared_ < target) {
+    const ssize_t n =
+        ::pwrite(segment_fd_, zeros.data(), std::min<uint64_t>(zeros.size(), target - prepared_),
+                 static_cast<off_t>(prepared_));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // no room: records then extend the file as they come
+    prepared_ += static_cast<uint64_t>(n);
+  }
 }
 
 Status IngestLog::Append(std::string_view record) {
   if (segment_fd_ < 0) DC_RETURN_IF_ERROR(OpenSegment());
+  if (segment_size_ + record.size() > prepared_) Prepare(segment_size_ + record.size());
   size_t written = 0;
   while (written < record.size()) {
     const ssize_t n = ::pwrite(segment_fd_, record.data() + written, record.size() - written,

@@ -58,6 +58,12 @@ class IngestLog {
   std::string SegmentPath(uint64_t number) const;
   Status OpenSegment();
   Status Undo(const std::string& what, int error);
+  // Writes zeros from prepared_ to kPrepareAhead past `end`, so that records
+  // overwrite blocks the file already has: fdatasync then writes the data
+  // alone, without the inode for a new size (on ext4 a further disk write,
+  // in series, for every sync).
+  void Prepare(uint64_t end);
+  static constexpr uint64_t kPrepareAhead = 1 << 20;
 
   SyncMode sync_ = SyncMode::kFull;
   std::string prefix_;  // DB-ingest
@@ -67,6 +73,7 @@ class IngestLog {
   int segment_fd_ = -1;          // -1 between Rotate() and the next Append()
   uint64_t segment_number_ = 0;  // the open segment's, or the last closed one's
   uint64_t segment_size_ = 0;
+  uint64_t prepared_ = 0;  // the open segment's file size: zeros after its records
   uint64_t removed_up_to_ = 0;
   std::vector<uint64_t> found_;  // segments present at Open(), ascending
 };
