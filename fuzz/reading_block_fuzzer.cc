@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,13 +63,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dc::EncodeBlock(again, twice);
   if (twice != encoded) Fail("second re-encoding differs from the first", 0);
   // A lookup reads the same bytes another way: it must find every reading
-  // the decoder found, with the same id.
+  // the decoder found, with the same id, and just after each one that is
+  // not followed by the next timestamp, nothing but the two neighbours.
   for (size_t i = 0; i < readings.size(); ++i) {
-    std::optional<int64_t> id;
-    if (!dc::FindIdInBlock(bytes, readings[i].reading.timestamp.micros, id)) {
-      Fail("lookup refused a block the decoder read", i);
+    const int64_t ts = readings[i].reading.timestamp.micros;
+    dc::KeyLookup found;
+    if (!dc::FindIdInBlock(bytes, ts, found)) Fail("lookup refused a block the decoder read", i);
+    if (found.id != readings[i].id) Fail("lookup found another id", i);
+    if (ts == std::numeric_limits<int64_t>::max()) continue;
+    const bool last = i + 1 == readings.size();
+    if (!last && readings[i + 1].reading.timestamp.micros == ts + 1) continue;
+    if (!dc::FindIdInBlock(bytes, ts + 1, found)) Fail("lookup between readings refused", i);
+    const std::optional<int64_t> above =
+        last ? std::nullopt : std::optional<int64_t>(readings[i + 1].reading.timestamp.micros);
+    if (found.id || found.below != ts || found.above != above) {
+      Fail("lookup between readings found other neighbours", i);
     }
-    if (id != readings[i].id) Fail("lookup found another id", i);
   }
   return 0;
 }

@@ -345,30 +345,41 @@ TEST(ReadingBlockTest, AnyFlippedBitIsRefusedOrDecodesToAValidBlock) {
   EXPECT_GT(decoded_count, 0);
 }
 
-TEST(ReadingBlockTest, FindIdFindsEveryReadingAndNothingBetween) {
+TEST(ReadingBlockTest, FindIdFindsEveryReadingAndTheNeighboursOfWhatIsNotThere) {
   std::vector<StoredReading> readings = Steps(256, 1'000'000);
   readings[7].reading.metadata = R"({"note":"skipped over by a lookup"})";
   readings[8].reading.latitude = 1.5;
   readings[9].id = 5;  // ids need not ascend
   const std::string block = Encode(readings);
   for (const StoredReading& stored : readings) {
-    std::optional<int64_t> id;
-    ASSERT_TRUE(FindIdInBlock(block, stored.reading.timestamp.micros, id));
-    EXPECT_EQ(id, std::optional<int64_t>(stored.id)) << stored.reading.timestamp.micros;
+    KeyLookup found;
+    ASSERT_TRUE(FindIdInBlock(block, stored.reading.timestamp.micros, found));
+    EXPECT_EQ(found.id, std::optional<int64_t>(stored.id)) << stored.reading.timestamp.micros;
   }
-  for (int64_t ts : {kMin, kStart - 1, kStart + 1, kStart + 8 * 1'000'000 + 1, kMax}) {
-    std::optional<int64_t> id = 99;
-    ASSERT_TRUE(FindIdInBlock(block, ts, id));
-    EXPECT_EQ(id, std::nullopt) << ts;
+  const int64_t last = readings.back().reading.timestamp.micros;
+  struct Case {
+    int64_t ts;
+    std::optional<int64_t> below;
+    std::optional<int64_t> above;
+  };
+  for (const Case& c : {Case{kMin, std::nullopt, kStart}, Case{kStart - 1, std::nullopt, kStart},
+                        Case{kStart + 1, kStart, kStart + 1'000'000},
+                        Case{kStart + 8'000'001, kStart + 8'000'000, kStart + 9'000'000},
+                        Case{kMax, last, std::nullopt}}) {
+    KeyLookup found{.id = 99, .below = 1, .above = 2};
+    ASSERT_TRUE(FindIdInBlock(block, c.ts, found));
+    EXPECT_EQ(found.id, std::nullopt) << c.ts;
+    EXPECT_EQ(found.below, c.below) << c.ts;
+    EXPECT_EQ(found.above, c.above) << c.ts;
   }
 }
 
 TEST(ReadingBlockTest, FindIdRefusesWhatItReadsOfADamagedBlock) {
   const std::string block = Encode(Steps(4, 1'000'000));
-  std::optional<int64_t> id;
-  EXPECT_FALSE(FindIdInBlock(block.substr(0, block.size() - 1), kMax, id));
-  EXPECT_FALSE(FindIdInBlock(Header(0), kStart, id));
-  EXPECT_FALSE(FindIdInBlock(block + "x", kMax, id));  // read to the end, then garbage
+  KeyLookup found;
+  EXPECT_FALSE(FindIdInBlock(block.substr(0, block.size() - 1), kMax, found));
+  EXPECT_FALSE(FindIdInBlock(Header(0), kStart, found));
+  EXPECT_FALSE(FindIdInBlock(block + "x", kMax, found));  // read to the end, then garbage
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -367,6 +368,49 @@ std::vector<std::pair<int64_t, int64_t>> BlockRows(RawDb& raw) {
   }
   sqlite3_finalize(stmt);
   return rows;
+}
+
+// Readings older than their input's newest (a device that backfills) are
+// looked up in the tables, and the empty stretch around each is remembered
+// until the next merge: what a merge writes into it must still be found.
+TEST_F(SqliteStoreTest, BackfilledReadingsKeepTheirIdsAcrossMerges) {
+  std::unique_ptr<SqliteStore> store = OpenOrDie(StoreOptions{.sync = SyncMode::kNormal});
+  ASSERT_NE(store, nullptr);
+  const int64_t pk = AddInput(*store);
+  auto write = [&](int64_t ts) -> int64_t {
+    IngestBatch batch{.input_pk = pk, .readings = {Reading{}}};
+    batch.readings[0].timestamp = Timestamp{ts};
+    const IngestBatch* pointers[] = {&batch};
+    Result<Ids> ids = store->WriteBatches(pointers);
+    EXPECT_TRUE(ids.has_value()) << ts;
+    return ids.has_value() ? (*ids)[0][0] : -1;
+  };
+  // One block holding 0 and 1,000, then a full block from 10,000 and one
+  // more reading: stretches inside a block, between blocks, and before all.
+  write(0);
+  write(1'000);
+  ASSERT_TRUE(store->Flush().ok());
+  ASSERT_TRUE(WriteRange(*store, pk, 10'000, 256).has_value());
+  write(1'000'000);
+  ASSERT_TRUE(store->Flush().ok());
+
+  std::map<int64_t, int64_t> ids;
+  for (int64_t ts : {500, 600, 5'000, 6'000, -10, -20}) ids[ts] = write(ts);
+  std::set<int64_t> distinct;
+  for (const auto& [ts, id] : ids) distinct.insert(id);
+  EXPECT_EQ(distinct.size(), ids.size()) << "two new readings got one id";
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [ts, id] : ids) EXPECT_EQ(write(ts), id) << "round " << round << ", " << ts;
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  Result<int64_t> count = store->CountReadings(pk);
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 2 + 256 + 1 + 6);
+  for (const auto& [ts, id] : ids) {
+    Result<std::optional<StoredReading>> stored = store->FindReading(pk, Timestamp{ts});
+    ASSERT_TRUE(stored.has_value() && stored->has_value()) << ts;
+    EXPECT_EQ((*stored)->id, id) << ts;
+  }
 }
 
 TEST_F(SqliteStoreTest, AMergeRewritesOnlyTheBlocksItsReadingsLandIn) {

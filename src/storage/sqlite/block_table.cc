@@ -1,6 +1,7 @@
 #include "storage/sqlite/block_table.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "storage/sqlite/reading_block.h"
 
@@ -86,18 +87,29 @@ Result<std::optional<StoredReading>> FindStored(Statement& blocks, int64_t input
   return found;
 }
 
-Result<std::optional<int64_t>> FindStoredId(Statement& blocks, int64_t input_pk, int64_t ts) {
+Result<KeyLookup> LookUpStoredKey(Statement& blocks, int64_t input_pk, int64_t ts) {
   StatementResetter reset(blocks);
   blocks.BindInt64(1, input_pk);
   blocks.BindInt64(2, ts);
-  blocks.BindInt64(3, ts);
+  blocks.BindInt64(3, std::numeric_limits<int64_t>::max());  // rows come one step at a time
+  KeyLookup found;
   Result<bool> row = blocks.Step("looking up a reading");
   if (!row) return row.error();
-  // No block starts at or before `ts`, or the one that does ends before.
-  if (!*row || blocks.ColumnInt64(1) < ts) return std::optional<int64_t>();
-  std::optional<int64_t> id;
-  if (!FindIdInBlock(blocks.ColumnBlobView(2), ts, id)) return DamagedBlock(input_pk);
-  return id;
+  if (!*row) return found;
+  if (blocks.ColumnInt64(0) > ts) {  // no block starts at or before `ts`
+    found.above = blocks.ColumnInt64(0);
+    return found;
+  }
+  if (blocks.ColumnInt64(1) >= ts) {
+    if (!FindIdInBlock(blocks.ColumnBlobView(2), ts, found)) return DamagedBlock(input_pk);
+    return found;
+  }
+  // Between this block and the next: nothing is decoded.
+  found.below = blocks.ColumnInt64(1);
+  row = blocks.Step("looking up a reading");
+  if (!row) return row.error();
+  if (*row) found.above = blocks.ColumnInt64(0);
+  return found;
 }
 
 }  // namespace dc

@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "domain/fetch_types.h"
+#include "storage/sqlite/reading_block.h"
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/store.h"
 
@@ -87,8 +88,9 @@ Result<Aggregate> AggregateStored(Statement& blocks, int64_t input_pk, int64_t f
 // The stored reading of `input_pk` at `ts`, if any; `blocks` as above.
 Result<std::optional<StoredReading>> FindStored(Statement& blocks, int64_t input_pk, int64_t ts);
 
-// Only its id: one index seek, and no decoding when `ts` falls between
+// Only its id, or else the stored timestamps either side of `ts`
+// (KeyLookup): one index seek, and no decoding when `ts` falls between
 // blocks; else a scan of the block up to `ts` that keeps nothing.
-Result<std::optional<int64_t>> FindStoredId(Statement& blocks, int64_t input_pk, int64_t ts);
+Result<KeyLookup> LookUpStoredKey(Statement& blocks, int64_t input_pk, int64_t ts);
 
 }  // namespace dc

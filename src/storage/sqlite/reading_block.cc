@@ -100,8 +100,8 @@ bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out) {
   return cursor.AtEnd();
 }
 
-bool FindIdInBlock(std::string_view data, int64_t ts, std::optional<int64_t>& id) {
-  id.reset();
+bool FindIdInBlock(std::string_view data, int64_t ts, KeyLookup& found) {
+  found = KeyLookup();
   BlockCursor cursor(data);
   uint64_t count = 0;
   if (!cursor.Start(count)) return false;
@@ -109,8 +109,16 @@ bool FindIdInBlock(std::string_view data, int64_t ts, std::optional<int64_t>& id
     int64_t reading_ts = 0;
     int64_t reading_id = 0;
     if (!cursor.Next(reading_ts, reading_id, nullptr)) return false;
-    if (reading_ts == ts) id = reading_id;
-    if (reading_ts >= ts) return true;
+    if (reading_ts == ts) {
+      found.id = reading_id;
+      found.below.reset();
+      return true;
+    }
+    if (reading_ts > ts) {
+      found.above = reading_ts;
+      return true;
+    }
+    found.below = reading_ts;
   }
   return cursor.AtEnd();
 }

@@ -39,9 +39,18 @@ void EncodeBlock(std::span<const StoredReading> readings, std::string& out);
 // written minimally.)
 bool DecodeBlock(std::string_view data, std::vector<StoredReading>& out);
 
-// Sets `id` to that of the reading at `ts` in `data`, or resets it when
-// there is none, reading only up to it and keeping nothing else: what a
-// lookup of one reading needs. False when the bytes read are not a block's.
-bool FindIdInBlock(std::string_view data, int64_t ts, std::optional<int64_t>& id);
+// What is stored at one timestamp: the id of the reading there, or else the
+// nearest stored timestamps below and above it, between which no reading
+// is stored (either absent when nothing is stored on that side).
+struct KeyLookup {
+  std::optional<int64_t> id;
+  std::optional<int64_t> below;
+  std::optional<int64_t> above;
+};
+
+// Looks `ts` up in `data`, reading only up to it and keeping nothing else:
+// what giving an upload's reading its id needs. `below` and `above` say
+// only what this block holds. False when the bytes read are not a block's.
+bool FindIdInBlock(std::string_view data, int64_t ts, KeyLookup& found);
 
 }  // namespace dc

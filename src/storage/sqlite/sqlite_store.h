@@ -15,6 +15,7 @@
 #include "storage/sqlite/block_merge.h"
 #include "storage/sqlite/ingest_log.h"
 #include "storage/sqlite/reader_pool.h"
+#include "storage/sqlite/reading_block.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/unmerged_readings.h"
@@ -150,6 +151,16 @@ class SqliteStore final : public Store {
     // Per input, the newest timestamp stored or unmerged: a later one is
     // new without any lookup, which is how nearly every reading arrives.
     std::unordered_map<int64_t, int64_t> newest_ts;
+    // Per input, the last stretch of time the tables were found to hold no
+    // reading in: a reading inside it that is not unmerged is new, without
+    // a lookup. That is how a device that backfills old readings while it
+    // sends new ones gets its ids. Trusted only until the next merge, which
+    // may write into it readings no longer in the unmerged index.
+    struct EmptyStretch {
+      KeyLookup bounds;         // below and above, exclusive
+      uint64_t merged_seq = 0;  // merged_seq_ before the lookup
+    };
+    std::unordered_map<int64_t, EmptyStretch> empty_stretch;
     int64_t next_id = 0;
     uint64_t next_seq = 1;
     std::string record;  // reused buffer
@@ -168,6 +179,9 @@ class SqliteStore final : public Store {
   };
   Result<IdAssignment> AssignIds(std::span<const IngestBatch* const> batches);
   Result<int64_t> NewestStoredTs(int64_t input_pk);
+  // The id of the reading of `input_pk` at `ts` in the tables, if any
+  // (ingest_mu_ held).
+  Result<std::optional<int64_t>> FindStoredId(int64_t input_pk, int64_t ts);
 
   // sqlite_store_merge.cc
   // Writes `groups` into the tables in one transaction (writer_mu_ taken).

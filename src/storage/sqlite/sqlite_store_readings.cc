@@ -172,8 +172,9 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
       }
       if (!id) {
         // Not unmerged, so if it exists it is in the tables: a key leaves
-        // the unmerged index only after its merge committed.
-        Result<std::optional<int64_t>> found = FindStoredId(a.read_blocks, batch.input_pk, ts);
+        // the unmerged index only after its merge committed, and that merge
+        // advanced merged_seq_ before the key left.
+        Result<std::optional<int64_t>> found = FindStoredId(batch.input_pk, ts);
         if (!found) return found.error();
         id = *found;
       }
@@ -183,6 +184,23 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
     }
   }
   return out;
+}
+
+Result<std::optional<int64_t>> SqliteStore::FindStoredId(int64_t input_pk, int64_t ts) {
+  Appender& a = appender_;
+  const uint64_t merged_seq = merged_seq_.load(std::memory_order_acquire);
+  auto known = a.empty_stretch.find(input_pk);
+  if (known != a.empty_stretch.end() && known->second.merged_seq == merged_seq) {
+    const KeyLookup& empty = known->second.bounds;
+    if ((!empty.below || ts > *empty.below) && (!empty.above || ts < *empty.above)) {
+      return std::optional<int64_t>();
+    }
+  }
+  Result<KeyLookup> found = LookUpStoredKey(a.read_blocks, input_pk, ts);
+  if (!found) return found.error();
+  if (found->id) return found->id;
+  a.empty_stretch[input_pk] = Appender::EmptyStretch{.bounds = *found, .merged_seq = merged_seq};
+  return std::optional<int64_t>();
 }
 
 Result<int64_t> SqliteStore::NewestStoredTs(int64_t input_pk) {
