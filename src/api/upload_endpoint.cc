@@ -23,7 +23,8 @@ http::Response Created(std::string body) {
 
 // Parses the body and hands the readings to the writer; answers when they
 // are committed.
-void Store(std::string body, const Input& input, IngestWriter& writer, http::Responder respond) {
+void StoreUpload(std::string body, const Input& input, IngestWriter& writer,
+                 http::Responder respond) {
   auto upload = ParseUploadBody(body, input.id);
   if (!upload) return respond(http::ErrorResponse(upload.error()));
 
@@ -65,7 +66,7 @@ http::Endpoint MakeUploadEndpoint(const CatalogCache& catalog, IngestWriter& wri
     // The snapshot keeps the input alive until the body has been read.
     return http::BodyHandler{kMaxBatchBodyBytes, [snapshot, input = *input, &writer](
                                                      std::string body, http::Responder respond) {
-                               Store(std::move(body), *input, writer, std::move(respond));
+                               StoreUpload(std::move(body), *input, writer, std::move(respond));
                              }};
   };
 }

@@ -8,11 +8,10 @@
 #include <system_error>
 
 #include "common/quote.h"
+#include "domain/ascii.h"
 
 namespace dc {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The JSON number grammar, plus a leading '+'. Checked here rather than left
 // to from_chars, which stops quietly at the first character it does not want
@@ -21,22 +20,22 @@ bool IsJsonNumber(std::string_view text) {
   size_t i = 0;
   const size_t n = text.size();
   if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-  if (i >= n || !IsDigit(text[i])) return false;
+  if (i >= n || !IsAsciiDigit(text[i])) return false;
   if (text[i] == '0') {
     ++i;
   } else {
-    while (i < n && IsDigit(text[i])) ++i;
+    while (i < n && IsAsciiDigit(text[i])) ++i;
   }
   if (i < n && text[i] == '.') {
     ++i;
-    if (i >= n || !IsDigit(text[i])) return false;
-    while (i < n && IsDigit(text[i])) ++i;
+    if (i >= n || !IsAsciiDigit(text[i])) return false;
+    while (i < n && IsAsciiDigit(text[i])) ++i;
   }
   if (i < n && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-    if (i >= n || !IsDigit(text[i])) return false;
-    while (i < n && IsDigit(text[i])) ++i;
+    if (i >= n || !IsAsciiDigit(text[i])) return false;
+    while (i < n && IsAsciiDigit(text[i])) ++i;
   }
   return i == n;
 }

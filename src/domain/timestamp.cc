@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/quote.h"
+#include "domain/ascii.h"
 
 namespace dc {
 namespace {
@@ -63,15 +64,13 @@ Status BadForm(std::string_view text) {
                                  QuoteForDetail(text));
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Reads `n` digits at `pos`; false when any of them is not a digit or the
 // text is too short.
 bool ReadDigits(std::string_view text, size_t pos, size_t n, int& out) {
   if (pos + n > text.size()) return false;
   int v = 0;
   for (size_t i = pos; i < pos + n; ++i) {
-    if (!IsDigit(text[i])) return false;
+    if (!IsAsciiDigit(text[i])) return false;
     v = v * 10 + (text[i] - '0');
   }
   out = v;
@@ -130,7 +129,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text, DateOnly date_only) {
     ++pos;
     const size_t first = pos;
     int64_t scale = 100'000;
-    while (pos < text.size() && IsDigit(text[pos])) {
+    while (pos < text.size() && IsAsciiDigit(text[pos])) {
       // Digits beyond the microsecond are dropped, never rounded: rounding
       // could carry into the next second, day or year.
       fraction += (text[pos] - '0') * scale;

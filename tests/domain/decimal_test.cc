@@ -11,16 +11,12 @@
 #include <string>
 #include <string_view>
 
+#include "domain/quoted.h"
+
 namespace dc {
 namespace {
 
-// How an error detail quotes short input.
-std::string Quoted(std::string_view text) {
-  std::string quoted = "'";
-  quoted.append(text);
-  quoted += '\'';
-  return quoted;
-}
+using ::dc::testing::Quoted;
 
 // The parsed value; a failed parse fails the test with the error's detail.
 double Parse(std::string_view text) {

@@ -153,14 +153,14 @@ TEST(IsValidName, InvalidUtf8) {
            "\xFF",
            "ok\xE2\x82\xACok\xE2\x82",  // valid euro, then truncated
        }) {
-    EXPECT_FALSE(IsValidName(text)) << testing::PrintToString(std::string(text));
-    EXPECT_FALSE(IsValidMeasureUnit(text)) << testing::PrintToString(std::string(text));
+    EXPECT_FALSE(IsValidName(text)) << ::testing::PrintToString(std::string(text));
+    EXPECT_FALSE(IsValidMeasureUnit(text)) << ::testing::PrintToString(std::string(text));
   }
   // The boundaries of each form are valid.
   for (std::string_view text :
        {"\x7e", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
         "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"}) {
-    EXPECT_TRUE(IsValidMeasureUnit(text)) << testing::PrintToString(std::string(text));
+    EXPECT_TRUE(IsValidMeasureUnit(text)) << ::testing::PrintToString(std::string(text));
   }
 }
 

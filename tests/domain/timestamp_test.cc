@@ -9,16 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "domain/quoted.h"
+
 namespace dc {
 namespace {
 
-// How an error detail quotes short input.
-std::string Quoted(std::string_view text) {
-  std::string quoted = "'";
-  quoted.append(text);
-  quoted += '\'';
-  return quoted;
-}
+using ::dc::testing::Quoted;
 
 constexpr int64_t kOct13 = 1602597759489000;  // 2020-10-13T14:02:39.489Z
 constexpr int64_t kMin = -62135596800000000;  // 0001-01-01T00:00:00Z

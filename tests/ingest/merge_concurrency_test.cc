@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
 
 namespace dc::testing {

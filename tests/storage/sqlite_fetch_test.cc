@@ -13,7 +13,7 @@
 
 #include "storage/raw_db.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace dc {
 namespace {

@@ -25,7 +25,7 @@
 #include "storage/raw_db.h"
 #include "storage/reading_model.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
 
 namespace dc {

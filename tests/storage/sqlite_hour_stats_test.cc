@@ -16,7 +16,7 @@
 #include "storage/reading_model.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
 #include "support/file_readings.h"
 

@@ -18,7 +18,7 @@
 #include "storage/raw_db.h"
 #include "storage/sqlite/schema.h"
 #include "storage/store.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 #include "support/file_readings.h"
 #include "support/ingest_log_files.h"
 

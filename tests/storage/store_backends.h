@@ -5,7 +5,7 @@
 
 #include "common/result.h"
 #include "storage/store.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace dc::testing {
 

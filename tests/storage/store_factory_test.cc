@@ -6,7 +6,7 @@
 #include <string>
 
 #include "storage/store.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace dc {
 namespace {

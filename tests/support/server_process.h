@@ -6,20 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace dc::testing {
-
-// A scratch directory removed (with its contents) on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Path of the datacooee binary under test (set by CMake).
 std::string DatacooeeBinary();

@@ -21,7 +21,7 @@ uint32_t Crc(std::string_view bytes) {
 }
 
 // The smallest encoding of a reading: ts, id, value and flags.
-constexpr size_t kMinReadingSize = 8 + 8 + 8 + 1;
+constexpr size_t kMinLoggedReadingSize = 8 + 8 + 8 + 1;
 
 std::optional<LoggedGroup> DecodePayload(std::string_view payload) {
   ByteCursor in(payload);
@@ -33,7 +33,7 @@ std::optional<LoggedGroup> DecodePayload(std::string_view payload) {
     uint32_t count = 0;
     if (!in.Get(batch.input_pk) || !in.Get(count)) return std::nullopt;
     // Bounds the reservation below by what the payload can hold.
-    if (count > in.left() / kMinReadingSize) return std::nullopt;
+    if (count > in.left() / kMinLoggedReadingSize) return std::nullopt;
     batch.readings.resize(count);
     std::vector<int64_t> ids(count);
     for (uint32_t r = 0; r < count; ++r) {

@@ -13,7 +13,7 @@ constexpr uint8_t kVersion = 1;
 // The smallest encoding of a reading: a 1-byte timestamp and id, the value,
 // the flags byte. Bounds what a count may claim before anything is
 // allocated for it.
-constexpr size_t kMinReadingSize = 1 + 1 + 8 + 1;
+constexpr size_t kMinBlockReadingSize = 1 + 1 + 8 + 1;
 
 }  // namespace
 
@@ -50,7 +50,7 @@ class BlockCursor {
   bool Start(uint64_t& count) {
     uint8_t version = 0;
     if (!in_.Get(version) || version != kVersion || !in_.GetVarint(count)) return false;
-    return count != 0 && count <= in_.left() / kMinReadingSize;
+    return count != 0 && count <= in_.left() / kMinBlockReadingSize;
   }
 
   // Reads the next reading's timestamp and id, then its value and optional

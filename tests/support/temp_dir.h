@@ -14,7 +14,8 @@ namespace dc::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "dc-storage-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "datacooee-test-XXXXXX").string();
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   TempDir(const TempDir&) = delete;
