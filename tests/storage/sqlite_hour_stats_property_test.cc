@@ -25,8 +25,8 @@
 #include "storage/raw_db.h"
 #include "storage/reading_model.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
+#include "support/temp_dir.h"
 
 namespace dc {
 namespace {
@@ -173,7 +173,10 @@ class SqlitePropertyTest : public ::testing::Test {
                 .window = window,
                 .limit = limit,
                 .order_by = OrderBy::kValue,
-                .sort = sort},
+                .sort = sort,
+                // Then the kept readings are read again, whole, from their
+                // blocks: each must come back as the one ranked.
+                .with_metadata = random.OneIn(2)},
         [&](const Reading& r) { got.emplace_back(r.value, r.timestamp.micros); });
     ASSERT_TRUE(status.ok()) << status.ToString();
     ASSERT_EQ(got, want);

@@ -1,6 +1,7 @@
 #include "storage/sqlite/block_table.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "storage/sqlite/reading_block.h"
@@ -85,6 +86,37 @@ Result<std::optional<StoredReading>> FindStored(Statement& blocks, int64_t input
                                        });
   if (!status.ok()) return status;
   return found;
+}
+
+Status ForEachStoredAt(Statement& blocks, int64_t input_pk, std::span<const int64_t> wanted,
+                       const std::function<void(const StoredReading&)>& visit) {
+  std::vector<StoredReading> block;
+  size_t i = 0;
+  while (i < wanted.size()) {
+    StatementResetter reset(blocks);
+    blocks.BindInt64(1, input_pk);
+    blocks.BindInt64(2, wanted[i]);
+    blocks.BindInt64(3, wanted[i]);
+    Result<bool> row = blocks.Step("reading a block of readings");
+    if (!row) return row.error();
+    // The last block starting at or before wanted[i] holds every wanted
+    // timestamp up to its end; if it ends before wanted[i], or there is
+    // none, wanted[i] is not stored.
+    int64_t block_last = wanted[i];
+    block.clear();
+    if (*row && blocks.ColumnInt64(1) >= wanted[i]) {
+      block_last = blocks.ColumnInt64(1);
+      DC_RETURN_IF_ERROR(DecodeBlockColumn(blocks, 2, input_pk, block));
+    }
+    auto stored = block.begin();
+    for (; i < wanted.size() && wanted[i] <= block_last; ++i) {
+      stored = std::lower_bound(
+          stored, block.end(), wanted[i],
+          [](const StoredReading& r, int64_t ts) { return r.reading.timestamp.micros < ts; });
+      if (stored != block.end() && stored->reading.timestamp.micros == wanted[i]) visit(*stored);
+    }
+  }
+  return Status::Ok();
 }
 
 Result<KeyLookup> LookUpStoredKey(Statement& blocks, int64_t input_pk, int64_t ts) {

@@ -8,6 +8,7 @@
 // `first` to the last one starting at or before `last`: one range scan of
 // the (input_pk, first_ts) index.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,6 +88,12 @@ Result<Aggregate> AggregateStored(Statement& blocks, int64_t input_pk, int64_t f
 
 // The stored reading of `input_pk` at `ts`, if any; `blocks` as above.
 Result<std::optional<StoredReading>> FindStored(Statement& blocks, int64_t input_pk, int64_t ts);
+
+// Calls `visit` for the stored reading of `input_pk` at each timestamp of
+// `wanted` (ascending, distinct) that has one, in that order, decoding each
+// block that holds any of them once; `blocks` as above.
+Status ForEachStoredAt(Statement& blocks, int64_t input_pk, std::span<const int64_t> wanted,
+                       const std::function<void(const StoredReading&)>& visit);
 
 // Only its id, or else the stored timestamps either side of `ts`
 // (KeyLookup): one index seek, and no decoding when `ts` falls between

@@ -2,9 +2,13 @@
 // Ordered by timestamp it decodes the window's blocks in either direction
 // and stops at the limit. Ordered by value it visits ts and value of every
 // reading in the window and keeps the best `limit` in a bounded heap, then
-// looks up each kept reading for the optional columns (when asked): memory
-// O(limit), never a sort of the whole window.
+// reads the optional columns of the kept readings (when asked) from the
+// blocks that hold them, each decoded once: memory O(limit), never a sort
+// of the whole window.
+#include <algorithm>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -61,19 +65,33 @@ Status ScanByValue(Reader& reader, const RawScan& scan,
                              return true;
                            }));
 
-  for (const RankedReading& ranked : top.TakeSorted()) {
-    Reading reading;
-    reading.timestamp = Timestamp{ranked.ts};
-    reading.value = ranked.value;
-    if (WantsOptionalColumns(scan)) {
-      Result<std::optional<StoredReading>> stored = FindStored(**blocks, scan.input_pk, ranked.ts);
-      if (!stored) return stored.error();
-      // The snapshot still holds the reading the scan saw.
-      if (!*stored) return Status::Internal("a scanned reading vanished within its transaction");
-      reading = AsScanned((*stored)->reading, scan);
+  const std::vector<RankedReading> kept = top.TakeSorted();
+  if (!WantsOptionalColumns(scan)) {
+    for (const RankedReading& ranked : kept) {
+      Reading reading;
+      reading.timestamp = Timestamp{ranked.ts};
+      reading.value = ranked.value;
+      visit(reading);
     }
-    visit(reading);
+    return Status::Ok();
   }
+  // The other columns of the kept readings, in one pass over the blocks
+  // that hold them, each decoded once.
+  std::vector<int64_t> wanted;
+  wanted.reserve(kept.size());
+  for (const RankedReading& ranked : kept) wanted.push_back(ranked.ts);
+  std::sort(wanted.begin(), wanted.end());
+  std::unordered_map<int64_t, Reading> full;
+  full.reserve(kept.size());
+  DC_RETURN_IF_ERROR(
+      ForEachStoredAt(**blocks, scan.input_pk, wanted, [&](const StoredReading& stored) {
+        full.emplace(stored.reading.timestamp.micros, AsScanned(stored.reading, scan));
+      }));
+  // The snapshot still holds every reading the scan saw.
+  if (full.size() != kept.size()) {
+    return Status::Internal("a scanned reading vanished within its transaction");
+  }
+  for (const RankedReading& ranked : kept) visit(full.at(ranked.ts));
   return Status::Ok();
 }
 
