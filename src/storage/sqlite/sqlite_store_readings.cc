@@ -172,8 +172,8 @@ Result<SqliteStore::IdAssignment> SqliteStore::AssignIds(
       }
       if (!id) {
         // Not unmerged, so if it exists it is in the tables: a key leaves
-        // the unmerged index only after its merge committed, and that merge
-        // advanced merged_seq_ before the key left.
+        // the unmerged index only after its merge committed, in the same
+        // step under merge_mu_ as that merge advances merged_seq_.
         Result<std::optional<int64_t>> found = FindStoredId(batch.input_pk, ts);
         if (!found) return found.error();
         id = *found;
