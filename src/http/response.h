@@ -16,6 +16,9 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra fields, e.g. Allow
   bool close = false;  // close the connection after this response
+  // Who asked, for the access log only (never sent): the organisation id
+  // once the credentials are checked, else empty.
+  std::string principal;
 };
 
 // The SPEC.md error body for `status`, with the matching HTTP status:

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <spdlog/spdlog.h>
+
 #include <string>
 
 namespace dc::http {
@@ -42,6 +44,22 @@ bool Match(const std::vector<std::string>& pattern, const Segments& path, PathPa
 
 }  // namespace
 
+Response InternalError(std::string_view route, std::string_view what) {
+  spdlog::error("request to {} failed: {}", route, what);
+  return ErrorResponse(
+      Status::Internal("the server failed to answer this request; nothing was stored"));
+}
+
+Admission Router::Admit(const Entry& entry, const RequestHead& head, const PathParams& params) {
+  try {
+    return entry.endpoint(head, params);
+  } catch (const std::exception& e) {
+    return InternalError(entry.pattern, e.what());
+  } catch (...) {
+    return InternalError(entry.pattern, "an exception of unknown type");
+  }
+}
+
 std::string_view MethodName(Method method) {
   switch (method) {
     case Method::kGet:
@@ -67,17 +85,25 @@ std::string_view MethodName(Method method) {
 void Router::Add(Method method, std::string_view pattern, Endpoint endpoint) {
   std::vector<std::string> segments;
   for (std::string_view s : SplitPath(pattern)) segments.emplace_back(s);
-  entries_.push_back(Entry{method, std::move(segments), std::move(endpoint)});
+  entries_.push_back(Entry{method, std::string(pattern), std::move(segments), std::move(endpoint)});
 }
 
-Admission Router::Route(const RequestHead& head) const {
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> routes;
+  for (const Entry& entry : entries_) routes.push_back(RouteInfo{entry.method, entry.pattern});
+  return routes;
+}
+
+Admission Router::Route(const RequestHead& head, std::string_view* matched) const {
+  if (matched) *matched = {};
   const Segments path = SplitPath(head.path);
   const Method wanted = head.method == Method::kHead ? Method::kGet : head.method;
   PathParams params;
   std::string allow;
   for (const Entry& entry : entries_) {
     if (!Match(entry.segments, path, &params)) continue;
-    if (entry.method == wanted) return entry.endpoint(head, params);
+    if (matched) *matched = entry.pattern;
+    if (entry.method == wanted) return Admit(entry, head, params);
     if (!allow.empty()) allow += ", ";
     allow += MethodName(entry.method);
     if (entry.method == Method::kGet) allow += ", HEAD";

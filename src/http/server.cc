@@ -109,6 +109,8 @@ class HttpServer::Impl {
     net::post(*ios_.front(), [this] { BeginStop(); });
   }
 
+  size_t OpenConnections() const { return context_->OpenConnections(); }
+
  private:
   void DoAccept() {
     net::io_context& home = *ios_[next_io_];
@@ -153,5 +155,6 @@ HttpServer::~HttpServer() = default;
 Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
 void HttpServer::Run(std::function<void()> on_stopping) { impl_->Run(std::move(on_stopping)); }
 void HttpServer::Stop() { impl_->Stop(); }
+size_t HttpServer::OpenConnections() const { return impl_->OpenConnections(); }
 
 }  // namespace dc::http

@@ -31,6 +31,8 @@ class HttpServer {
   // Serves until stopped. `on_stopping` runs once when shutdown begins.
   void Run(std::function<void()> on_stopping = {});
   void Stop();
+  // Connections holding a place now (for metrics). Thread-safe.
+  size_t OpenConnections() const;
 
  private:
   class Impl;

@@ -67,6 +67,11 @@ void ServerContext::Unlink(Slot& slot) {
   slot.idle = false;
 }
 
+size_t ServerContext::OpenConnections() {
+  std::lock_guard lock(mutex);
+  return counted;
+}
+
 void ServerContext::DrainAll() {
   std::vector<std::shared_ptr<Session>> live;
   {

@@ -58,6 +58,8 @@ struct ServerContext {
   // The wait has ended. False when the session's place was taken by a
   // newcomer meanwhile: it must close after answering what has arrived.
   bool LeaveIdle(Slot& slot);
+  // Connections holding a place now.
+  size_t OpenConnections();
   // Calls Drain() on every live session.
   void DrainAll();
 

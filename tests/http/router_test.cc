@@ -90,6 +90,43 @@ TEST(ErrorResponse, HasSpecShape) {
             R"(positive integer, got 'abc'","source":{"parameter":"limit"}}]})");
 }
 
+TEST(Router, AnEndpointThatThrowsIsAnswered500AndTheRouterGoesOn) {
+  Router router;
+  router.Add(Method::kGet, "/bad", [](const RequestHead&, const PathParams&) -> Admission {
+    throw std::bad_alloc();
+  });
+  router.Add(Method::kGet, "/odd", [](const RequestHead&, const PathParams&) -> Admission {
+    throw 42;
+  });
+  router.Add(Method::kGet, "/good", Answer(200));
+  for (const char* path : {"/bad", "/odd"}) {
+    const Admission admission = router.Route(Head(Method::kGet, "GET", path));
+    const auto& response = std::get<Response>(admission);
+    EXPECT_EQ(response.status, 500) << path;
+    EXPECT_EQ(response.content_type, "application/json");
+    EXPECT_NE(response.body.find(R"("status":"500")"), std::string::npos);
+  }
+  EXPECT_EQ(StatusOf(router.Route(Head(Method::kGet, "GET", "/good"))), 200);
+}
+
+TEST(Router, ReportsTheMatchedPatternAndListsItsRoutes) {
+  Router router;
+  router.Add(Method::kPost, "/api/inputs/{id}/data", Answer(201));
+  router.Add(Method::kGet, "/healthz", Answer(200));
+  std::string_view matched = "x";
+  (void)router.Route(Head(Method::kPost, "POST", "/api/inputs/sen1/data/"), &matched);
+  EXPECT_EQ(matched, "/api/inputs/{id}/data");
+  (void)router.Route(Head(Method::kGet, "GET", "/api/inputs/sen1/data"), &matched);
+  EXPECT_EQ(matched, "/api/inputs/{id}/data");  // 405: the path matched
+  (void)router.Route(Head(Method::kGet, "GET", "/nowhere"), &matched);
+  EXPECT_EQ(matched, "");
+  const std::vector<Router::RouteInfo> routes = router.Routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].method, Method::kPost);
+  EXPECT_EQ(routes[0].pattern, "/api/inputs/{id}/data");
+  EXPECT_EQ(routes[1].pattern, "/healthz");
+}
+
 }  // namespace
 }  // namespace dc::http
 
