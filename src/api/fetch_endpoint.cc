@@ -7,6 +7,7 @@
 
 #include "api/fetch_writer.h"
 #include "api/request_auth.h"
+#include "http/router.h"
 #include "storage/storage_failure.h"
 
 namespace dc::api {
@@ -127,6 +128,18 @@ http::Response Execute(const Plan& plan, Store& store) {
   return response;
 }
 
+// A task on the read pool has no router around it: what it throws is
+// answered here, or the client would wait for an answer forever.
+http::Response ExecuteGuarded(const Plan& plan, Store& store) {
+  try {
+    return Execute(plan, store);
+  } catch (const std::exception& e) {
+    return http::InternalError("a fetch", e.what());
+  } catch (...) {
+    return http::InternalError("a fetch", "an exception of unknown type");
+  }
+}
+
 }  // namespace
 
 http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const CatalogCache& catalog,
@@ -137,17 +150,19 @@ http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const Cat
     plan->snapshot = catalog.Current();
     auto org = AuthenticateRequest(*plan->snapshot, head);
     if (!org) return http::ErrorResponse(org.error());
+    const std::string& org_id = (*org)->id;
     auto query = ParseFetchQuery(head.query, shape, target, Now());
-    if (!query) return http::ErrorResponse(query.error());
+    if (!query) return ForOrg(org_id, http::ErrorResponse(query.error()));
     plan->query = std::move(*query);
     Status resolved = Resolve(**org, plan.get());
-    if (!resolved.ok()) return http::ErrorResponse(resolved);
+    if (!resolved.ok()) return ForOrg(org_id, http::ErrorResponse(resolved));
 
-    return http::BodyHandler{
-        kGetBodyLimit, [plan, &store, &reads](std::string, http::Responder respond) {
-          reads.Post(
-              [plan, &store, respond = std::move(respond)] { respond(Execute(*plan, store)); });
-        }};
+    return http::BodyHandler{kGetBodyLimit,
+                             [plan, &store, &reads, org_id](std::string, http::Responder respond) {
+                               reads.Post([plan, &store, org_id, respond = std::move(respond)] {
+                                 respond(ForOrg(org_id, ExecuteGuarded(*plan, store)));
+                               });
+                             }};
   };
 }
 

@@ -3,6 +3,7 @@
 #include "catalog/catalog_snapshot.h"
 #include "common/result.h"
 #include "http/request.h"
+#include "http/response.h"
 
 namespace dc::api {
 
@@ -16,5 +17,11 @@ Result<const Organisation*> AuthenticateRequest(const CatalogSnapshot& catalog,
 // the same answer either way, so ids of other organisations stay hidden.
 Result<const Input*> FindOwnedInput(const CatalogSnapshot& catalog, const Organisation& org,
                                     std::string_view input_id);
+
+// `response`, marked for the access log as answered to `org_id`.
+inline http::Response ForOrg(const std::string& org_id, http::Response response) {
+  response.principal = org_id;
+  return response;
+}
 
 }  // namespace dc::api

@@ -26,7 +26,7 @@ http::Response Created(std::string body) {
 void StoreUpload(std::string body, const Input& input, IngestWriter& writer,
                  http::Responder respond) {
   auto upload = ParseUploadBody(body, input.id);
-  if (!upload) return respond(http::ErrorResponse(upload.error()));
+  if (!upload) return respond(ForOrg(input.org_id, http::ErrorResponse(upload.error())));
 
   IngestBatch batch;
   batch.input_pk = input.pk;
@@ -37,11 +37,13 @@ void StoreUpload(std::string body, const Input& input, IngestWriter& writer,
   // the count.
   std::shared_ptr<const Reading> echo;
   if (!is_batch) echo = std::make_shared<const Reading>(batch.readings.front());
-  writer.Submit(std::move(batch), [respond = std::move(respond), echo, count,
-                                   input_id = input.id](Result<std::vector<int64_t>> ids) {
-    if (!ids) return respond(http::ErrorResponse(ids.error()));
-    if (echo) return respond(Created(RenderStoredReading(ids->front(), *echo, input_id)));
-    respond(Created(RenderStoredBatch(count)));
+  writer.Submit(std::move(batch), [respond = std::move(respond), echo, count, input_id = input.id,
+                                   org_id = input.org_id](Result<std::vector<int64_t>> ids) {
+    if (!ids) return respond(ForOrg(org_id, http::ErrorResponse(ids.error())));
+    if (echo) {
+      return respond(ForOrg(org_id, Created(RenderStoredReading(ids->front(), *echo, input_id))));
+    }
+    respond(ForOrg(org_id, Created(RenderStoredBatch(count))));
   });
 }
 
@@ -53,15 +55,17 @@ http::Endpoint MakeUploadEndpoint(const CatalogCache& catalog, IngestWriter& wri
     auto snapshot = catalog.Current();
     auto org = AuthenticateRequest(*snapshot, head);
     if (!org) return http::ErrorResponse(org.error());
+    const std::string& org_id = (*org)->id;
     auto input = FindOwnedInput(*snapshot, **org, params.at(0));
-    if (!input) return http::ErrorResponse(input.error());
+    if (!input) return ForOrg(org_id, http::ErrorResponse(input.error()));
     if ((*input)->data_source != DataSource::kApi) {
-      return http::ErrorResponse(Status::PermissionDenied(
-          "input '" + (*input)->id + "' takes its data from " +
-          DataSourceName((*input)->data_source) + ", not from HTTP uploads"));
+      return ForOrg(org_id,
+                    http::ErrorResponse(Status::PermissionDenied(
+                        "input '" + (*input)->id + "' takes its data from " +
+                        DataSourceName((*input)->data_source) + ", not from HTTP uploads")));
     }
     Status media = CheckUploadMediaType(head.Header("content-type"));
-    if (!media.ok()) return http::ErrorResponse(media);
+    if (!media.ok()) return ForOrg(org_id, http::ErrorResponse(media));
 
     // The snapshot keeps the input alive until the body has been read.
     return http::BodyHandler{kMaxBatchBodyBytes, [snapshot, input = *input, &writer](

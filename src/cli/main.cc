@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"datacooee: IoT sensor-data server"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("datacooee ") + DATACOOEE_VERSION);
   std::string db_url = DefaultDbUrl();
   app.add_option("--db", db_url,
                  "database URL: sqlite:PATH or PATH (default ./datacooee.db, or $DATACOOEE_DB)");
@@ -75,39 +76,66 @@ int main(int argc, char** argv) {
   // serve
   dc::cli::ServeArgs serve;
   std::string sync = "full";
-  auto* serve_cmd = app.add_subcommand("serve", "run the HTTP server");
-  serve_cmd->add_option("--db", db_url, "database URL");
-  serve_cmd->add_option("--listen", serve.http.listen, "HOST:PORT to listen on")
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "run the HTTP(S) server; every option may also come from the environment variable "
+      "shown (a flag wins)");
+  // Every option has an environment variable, DATACOOEE_ and the flag in
+  // upper snake case, for systemd and containers.
+  const auto env = [](CLI::Option* option, const char* name) { return option->envname(name); };
+  env(serve_cmd->add_option("--db", db_url, "database URL"), "DATACOOEE_DB");
+  env(serve_cmd->add_option("--listen", serve.http.listen, "HOST:PORT to listen on"),
+      "DATACOOEE_LISTEN")
       ->capture_default_str();
-  serve_cmd
-      ->add_option("--sync", sync,
-                   "full: fsync every commit (default); normal: survive a process crash "
-                   "but maybe not a power loss")
+  env(serve_cmd->add_option("--sync", sync,
+                            "full: fsync every commit (default); normal: survive a process crash "
+                            "but maybe not a power loss"),
+      "DATACOOEE_SYNC")
       ->check(CLI::IsMember({"full", "normal"}));
-  serve_cmd->add_option("--threads", serve.http.threads, "I/O threads (default: one per core)");
-  serve_cmd
-      ->add_option("--max-connections", serve.http.max_connections,
-                   "open connections beyond this are refused with 503")
+  env(serve_cmd->add_option("--threads", serve.http.threads, "I/O threads (default: one per core)"),
+      "DATACOOEE_THREADS");
+  env(serve_cmd->add_option("--max-connections", serve.http.max_connections,
+                            "open connections beyond this take the place of the longest idle, "
+                            "or are refused with 503"),
+      "DATACOOEE_MAX_CONNECTIONS")
       ->capture_default_str();
   int64_t idle_ms = serve.http.idle_timeout.count();
   int64_t header_ms = serve.http.header_timeout.count();
   int64_t body_ms = serve.http.body_timeout.count();
-  serve_cmd
-      ->add_option("--idle-timeout-ms", idle_ms, "close a keep-alive connection idle this long")
+  env(serve_cmd->add_option("--idle-timeout-ms", idle_ms,
+                            "close a keep-alive connection idle this long"),
+      "DATACOOEE_IDLE_TIMEOUT_MS")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve_cmd
-      ->add_option("--header-timeout-ms", header_ms,
-                   "a request head must arrive within this, from its first byte")
+  env(serve_cmd->add_option("--header-timeout-ms", header_ms,
+                            "a request head (and a TLS handshake) must arrive within this, from "
+                            "its first byte"),
+      "DATACOOEE_HEADER_TIMEOUT_MS")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve_cmd
-      ->add_option("--body-timeout-ms", body_ms,
-                   "a request body must arrive within this, once its head is read")
+  env(serve_cmd->add_option("--body-timeout-ms", body_ms,
+                            "a request body must arrive within this, once its head is read"),
+      "DATACOOEE_BODY_TIMEOUT_MS")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve_cmd->add_option("--tls-cert", serve.tls_cert, "certificate file (PEM) for HTTPS");
-  serve_cmd->add_option("--tls-key", serve.tls_key, "private key file (PEM) for HTTPS");
+  env(serve_cmd->add_option("--tls-cert", serve.http.tls_cert,
+                            "certificate chain file (PEM): serve HTTPS only; SIGHUP reloads it"),
+      "DATACOOEE_TLS_CERT");
+  env(serve_cmd->add_option("--tls-key", serve.http.tls_key,
+                            "private key file (PEM) of --tls-cert; SIGHUP reloads it"),
+      "DATACOOEE_TLS_KEY");
+  env(serve_cmd->add_option("--log-level", serve.log.level,
+                            "trace, debug, info, warn, error, critical or off"),
+      "DATACOOEE_LOG_LEVEL")
+      ->capture_default_str();
+  env(serve_cmd->add_option("--log-format", serve.log.format,
+                            "text, or json: one JSON object per line on stderr"),
+      "DATACOOEE_LOG_FORMAT")
+      ->capture_default_str();
+  env(serve_cmd->add_option("--access-log", serve.log.access_log,
+                            "one log line per request (true or false)"),
+      "DATACOOEE_ACCESS_LOG")
+      ->capture_default_str();
   serve_cmd->callback([&] {
     serve.db_url = db_url;
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);

@@ -8,6 +8,7 @@
 #include "catalog/catalog_cache.h"
 #include "common/thread_pool.h"
 #include "http/server.h"
+#include "http/tls_context.h"
 #include "storage/store.h"
 
 namespace dc::cli {
@@ -19,12 +20,15 @@ constexpr std::chrono::milliseconds kCatalogPoll{250};
 // Threads answering fetches; as many as the store's reader connections.
 constexpr unsigned kReadThreads = 4;
 
-}  // namespace
-
-int Serve(const ServeArgs& args) {
-  if (!args.tls_cert.empty() || !args.tls_key.empty()) {
-    spdlog::error("HTTPS (--tls-cert/--tls-key) is not available in this build yet");
-    return 2;
+int ServeWithLogging(const ServeArgs& args) {
+  // A bad certificate is reported before the store is opened (which may
+  // take a while: it merges what a crash left); the server loads it again.
+  const http::ServerOptions& http = args.http;
+  if (!http.tls_cert.empty() || !http.tls_key.empty()) {
+    if (auto tls = http::LoadTlsContext(http.tls_cert, http.tls_key); !tls) {
+      spdlog::error("{}", tls.error().detail());
+      return 2;
+    }
   }
   auto store = OpenStore(args.db_url, args.store);
   if (!store) {
@@ -39,7 +43,8 @@ int Serve(const ServeArgs& args) {
   IngestWriter writer(**store, args.ingest);
   // Storage reads block; they run here, never on the I/O threads.
   ThreadPool reads(kReadThreads);
-  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads), args.http);
+  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads), args.http,
+                          MakeAccessLog(args.log));
   auto port = server.Listen();
   if (!port) {
     spdlog::error("{}", port.error().detail());
@@ -47,8 +52,10 @@ int Serve(const ServeArgs& args) {
   }
   const std::string& listen = args.http.listen;
   const std::string host = listen.substr(0, listen.rfind(':'));
-  std::printf("datacooee listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
+  std::printf("datacooee listening on %s://%s:%u\n", server.scheme(), host.c_str(),
+              static_cast<unsigned>(*port));
   std::fflush(stdout);
+  spdlog::info("listening on {}://{}:{}", server.scheme(), host, *port);
 
   server.Run([] { spdlog::info("shutting down: finishing in-flight requests"); });
   writer.Stop();
@@ -57,6 +64,19 @@ int Serve(const ServeArgs& args) {
                stats.readings, stats.commits,
                stats.commits ? static_cast<double>(stats.readings) / stats.commits : 0.0);
   return 0;
+}
+
+}  // namespace
+
+int Serve(const ServeArgs& args) {
+  if (Status logging = ConfigureLogging(args.log); !logging.ok()) {
+    std::fprintf(stderr, "error: %s\n", logging.detail().c_str());
+    return 2;
+  }
+  spdlog::info("datacooee {} starting; store {}", DATACOOEE_VERSION, DescribeStoreUrl(args.db_url));
+  const int code = ServeWithLogging(args);
+  spdlog::shutdown();  // writes what the access log still holds
+  return code;
 }
 
 }  // namespace dc::cli

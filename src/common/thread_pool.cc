@@ -1,5 +1,7 @@
 #include "common/thread_pool.h"
 
+#include <cstdio>
+
 namespace dc {
 
 ThreadPool::ThreadPool(unsigned threads) {
@@ -34,7 +36,13 @@ void ThreadPool::Loop() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    // A task must not throw (its caller would never hear back), but one
+    // that does must not take the pool's thread, or the process, with it.
+    try {
+      task();
+    } catch (...) {
+      std::fputs("datacooee: a thread-pool task threw; it was dropped\n", stderr);
+    }
   }
 }
 

@@ -13,7 +13,8 @@ namespace dc {
 // keep blocking work (storage reads) off the I/O threads.
 //
 // Thread-safe. The destructor runs what is queued, then joins. Tasks must
-// not throw.
+// not throw; one that does is dropped (and reported on stderr), and the
+// pool goes on.
 class ThreadPool {
  public:
   explicit ThreadPool(unsigned threads);

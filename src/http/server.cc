@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,6 +15,7 @@
 
 #include "http/server_context.h"
 #include "http/session.h"
+#include "http/tls_context.h"
 
 namespace dc::http {
 
@@ -63,8 +65,9 @@ void RaiseFileLimit() {
 // out in turn. The acceptor and the signals live on the first.
 class HttpServer::Impl {
  public:
-  Impl(Router router, ServerOptions options)
-      : context_(std::make_shared<ServerContext>(std::move(router), std::move(options))) {
+  Impl(Router router, ServerOptions options, RequestObserver observer)
+      : context_(std::make_shared<ServerContext>(std::move(router), std::move(options),
+                                                 std::move(observer))) {
     const unsigned threads = context_->options.threads
                                  ? context_->options.threads
                                  : std::max(1u, std::thread::hardware_concurrency());
@@ -75,9 +78,26 @@ class HttpServer::Impl {
     }
     acceptor_.emplace(*ios_.front());
     signals_.emplace(*ios_.front(), SIGINT, SIGTERM);
+    reload_signal_.emplace(*ios_.front(), SIGHUP);
+  }
+
+  bool tls() const {
+    return !context_->options.tls_cert.empty() || !context_->options.tls_key.empty();
+  }
+
+  Status LoadTls() {
+    const ServerOptions& options = context_->options;
+    if (options.tls_cert.empty() && options.tls_key.empty()) return Status::Ok();
+    auto loaded = LoadTlsContext(options.tls_cert, options.tls_key);
+    if (!loaded) return loaded.error();
+    tls_ = std::move(*loaded);
+    return Status::Ok();
   }
 
   Result<uint16_t> Listen() {
+    if (tls() && !tls_) {
+      if (Status loaded = LoadTls(); !loaded.ok()) return loaded;
+    }
     RaiseFileLimit();
     auto endpoint = ParseListen(context_->options.listen);
     if (!endpoint) return endpoint.error();
@@ -98,6 +118,7 @@ class HttpServer::Impl {
     signals_->async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) BeginStop();
     });
+    AwaitReload();
     DoAccept();
     std::vector<std::thread> pool;
     for (size_t i = 1; i < ios_.size(); ++i) pool.emplace_back([this, i] { ios_[i]->run(); });
@@ -115,13 +136,38 @@ class HttpServer::Impl {
   void DoAccept() {
     net::io_context& home = *ios_[next_io_];
     next_io_ = (next_io_ + 1) % ios_.size();
-    acceptor_->async_accept(home, [this](boost::system::error_code ec, Session::Socket socket) {
+    acceptor_->async_accept(home, [this](boost::system::error_code ec, Socket socket) {
       if (ec == net::error::operation_aborted || stopping_) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), context_)->Start();
+        if (tls_) {
+          std::make_shared<Session<TlsStream>>(std::move(socket), context_, tls_)->Start();
+        } else {
+          std::make_shared<Session<PlainStream>>(std::move(socket), context_)->Start();
+        }
       }
       DoAccept();
+    });
+  }
+
+  // certbot and the like replace the files, then send SIGHUP. Open
+  // connections keep the context they were accepted with.
+  void AwaitReload() {
+    reload_signal_->async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      if (tls()) {
+        auto loaded = LoadTlsContext(context_->options.tls_cert, context_->options.tls_key);
+        if (loaded) {
+          tls_ = std::move(*loaded);
+          spdlog::info("reloaded the TLS certificate {} and key {}", context_->options.tls_cert,
+                       context_->options.tls_key);
+        } else {
+          spdlog::error("SIGHUP: kept the previous TLS certificate: {}", loaded.error().detail());
+        }
+      } else {
+        spdlog::info("SIGHUP: no TLS certificate to reload");
+      }
+      if (!stopping_) AwaitReload();
     });
   }
 
@@ -132,6 +178,7 @@ class HttpServer::Impl {
     boost::system::error_code ignored;
     acceptor_->close(ignored);
     signals_->cancel(ignored);
+    reload_signal_->cancel(ignored);
     context_->draining.store(true);
     context_->DrainAll();
     // Each thread now ends once its connections have finished.
@@ -144,13 +191,19 @@ class HttpServer::Impl {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::signal_set> signals_;
+  std::optional<net::signal_set> reload_signal_;
+  // The certificate new connections get; null without TLS. Only touched on
+  // the first context's thread (LoadTls runs before Run).
+  std::shared_ptr<net::ssl::context> tls_;
   size_t next_io_ = 0;  // only touched on the first context's thread
   std::function<void()> on_stopping_;
   bool stopping_ = false;  // only touched on the first context's thread
 };
 
-HttpServer::HttpServer(Router router, ServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(router), std::move(options))) {}
+HttpServer::HttpServer(Router router, ServerOptions options, RequestObserver observer)
+    : impl_(std::make_unique<Impl>(std::move(router), std::move(options), std::move(observer))) {}
+Status HttpServer::LoadTls() { return impl_->LoadTls(); }
+const char* HttpServer::scheme() const { return impl_->tls() ? "https" : "http"; }
 HttpServer::~HttpServer() = default;
 Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
 void HttpServer::Run(std::function<void()> on_stopping) { impl_->Run(std::move(on_stopping)); }

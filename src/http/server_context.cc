@@ -2,12 +2,12 @@
 
 #include <vector>
 
-#include "http/session.h"
+#include "http/connection.h"
 
 namespace dc::http {
 
-bool ServerContext::Admit(const std::shared_ptr<Session>& session, Slot& slot,
-                          std::shared_ptr<Session>* reclaimed) {
+bool ServerContext::Admit(const std::shared_ptr<Connection>& session, Slot& slot,
+                          std::shared_ptr<Connection>* reclaimed) {
   std::lock_guard lock(mutex);
   if (counted >= options.max_connections) {
     if (idle_head == nullptr) return false;
@@ -73,7 +73,7 @@ size_t ServerContext::OpenConnections() {
 }
 
 void ServerContext::DrainAll() {
-  std::vector<std::shared_ptr<Session>> live;
+  std::vector<std::shared_ptr<Connection>> live;
   {
     std::lock_guard lock(mutex);
     for (auto& [id, weak] : sessions) {

@@ -6,15 +6,16 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "http/request_record.h"
 #include "http/router.h"
 #include "http/server_options.h"
 
 namespace dc::http {
 
-class Session;
+class Connection;
 
 // State shared by the listener and every session of one server.
-// Thread-safe: `router` and `options` are immutable; the rest is atomic or
+// Thread-safe: `router`, `options` and `observer` are immutable; the rest is atomic or
 // guarded by `mutex`.
 //
 // Connection places: at most `options.max_connections` sessions hold one.
@@ -25,13 +26,14 @@ class Session;
 // no session is idle is the newcomer refused. O(1) per accept and per idle
 // period.
 struct ServerContext {
-  ServerContext(Router r, ServerOptions o) : router(std::move(r)), options(std::move(o)) {}
+  ServerContext(Router r, ServerOptions o, RequestObserver obs)
+      : router(std::move(r)), options(std::move(o)), observer(std::move(obs)) {}
 
   // One session's entry, a member of the Session. Every field is guarded by
   // `mutex`.
   struct Slot {
     uint64_t id = 0;  // 0: not registered (refused)
-    std::weak_ptr<Session> session;
+    std::weak_ptr<Connection> session;
     bool counted = false;  // holds one of the max_connections places
     bool idle = false;     // linked in the idle list
     Slot* prev = nullptr;  // idle list, towards the longest idle
@@ -40,6 +42,7 @@ struct ServerContext {
 
   const Router router;
   const ServerOptions options;
+  const RequestObserver observer;  // may be empty
   std::atomic<bool> draining{false};
 
   // Gives `session` (whose entry is `slot`) a place: a free one, or the
@@ -47,8 +50,8 @@ struct ServerContext {
   // for the caller to close (it may be null when that session is already
   // being destroyed). False when every place is held by a session that is
   // not idle: the newcomer is refused and stays unregistered.
-  bool Admit(const std::shared_ptr<Session>& session, Slot& slot,
-             std::shared_ptr<Session>* reclaimed);
+  bool Admit(const std::shared_ptr<Connection>& session, Slot& slot,
+             std::shared_ptr<Connection>* reclaimed);
   // Forgets `slot` (from the session's destructor); frees its place.
   void Unregister(Slot& slot);
   // The session waits for a request's first byte (a new session is idle
@@ -74,11 +77,11 @@ struct ServerContext {
   void Unlink(Slot& slot);  // from the idle list; mutex held
 
   std::mutex mutex;
-  uint64_t next_id = 1;                                           // guarded by mutex
-  size_t counted = 0;                                             // guarded by mutex
-  Slot* idle_head = nullptr;                                      // idle longest; guarded by mutex
-  Slot* idle_tail = nullptr;                                      // guarded by mutex
-  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // guarded by mutex
+  uint64_t next_id = 1;       // guarded by mutex
+  size_t counted = 0;         // guarded by mutex
+  Slot* idle_head = nullptr;  // idle longest; guarded by mutex
+  Slot* idle_tail = nullptr;  // guarded by mutex
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> sessions;  // guarded by mutex
   std::atomic<size_t> refused_lingering{0};
 };
 

@@ -37,6 +37,11 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{60'000};
   // Writing a response may take this long before the peer is dropped.
   std::chrono::milliseconds write_timeout{30'000};
+  // With both set, the server speaks HTTPS only (PEM files; the chain and
+  // its key). SIGHUP reads them again: new connections get the new
+  // certificate, open ones keep theirs. Empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 }  // namespace dc::http

@@ -4,6 +4,7 @@
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -27,6 +28,9 @@ constexpr size_t kReadChunk = 16 * 1024;
 // After refusing a request whose body was not read, keep reading (and
 // dropping) for a moment so the client sees the response instead of a reset.
 constexpr auto kLingerTime = std::chrono::seconds(2);
+// How long a closing TLS connection waits for its close_notify to be sent
+// (and answered).
+constexpr auto kTlsShutdownTime = std::chrono::milliseconds(500);
 
 using Fields = bhttp::basic_fields<FieldAllocator<char>>;
 
@@ -80,32 +84,80 @@ bool IsQuietDisconnect(const beast::error_code& ec) {
 
 }  // namespace
 
-Session::Session(Socket&& socket, std::shared_ptr<ServerContext> context)
-    : stream_(std::move(socket)), context_(std::move(context)) {}
+template <class Stream>
+Session<Stream>::Session(Socket&& socket, std::shared_ptr<ServerContext> context,
+                         std::shared_ptr<net::ssl::context> tls)
+    : tls_(std::move(tls)),
+      stream_(MakeStream(std::move(socket), tls_.get())),
+      context_(std::move(context)) {}
 
-Session::~Session() {
+template <class Stream>
+Stream Session<Stream>::MakeStream(Socket&& socket, net::ssl::context* tls) {
+  if constexpr (kTls) {
+    return Stream(std::move(socket), *tls);
+  } else {
+    (void)tls;
+    return Stream(std::move(socket));
+  }
+}
+
+template <class Stream>
+Session<Stream>::~Session() {
   context_->Unregister(slot_);
   if (refused_linger_) context_->EndRefusedLinger();
 }
 
-void Session::Start() {
+template <class Stream>
+void Session<Stream>::Start() {
   // Admitted here, in accept order, so the count of places is exact; the
   // rest of the session's state lives on its thread.
-  std::shared_ptr<Session> reclaimed;
-  const bool admitted = context_->Admit(shared_from_this(), slot_, &reclaimed);
+  std::shared_ptr<Connection> reclaimed;
+  const bool admitted = context_->Admit(this->shared_from_this(), slot_, &reclaimed);
   if (reclaimed) reclaimed->Reclaim();
-  net::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
+  started_ = std::chrono::steady_clock::now();
+  if (context_->observer) {
+    beast::error_code ec;
+    const auto peer = Tcp().socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+  }
+  net::dispatch(Tcp().get_executor(), [self = this->shared_from_this(), admitted] {
+    self->refused_ = !admitted;
+    if (!admitted) {
+      // Refused connections hold no place, so only a bounded number may
+      // linger to read their 503; over TLS that includes the handshake.
+      self->refused_linger_ = self->context_->BeginRefusedLinger();
+      if (kTls && !self->refused_linger_) return self->CloseSocket();
+    }
+    if constexpr (kTls) return self->DoHandshake();
     if (!admitted) return self->Refuse();
     self->DoReadIdle();
   });
 }
 
+// The handshake is bounded by the header timeout, so a client that never
+// finishes it is dropped like one that never finishes its head; until it
+// is done the connection counts as idle, and a newcomer may take its place.
+template <class Stream>
+void Session<Stream>::DoHandshake() {
+  if constexpr (kTls) {
+    idle_ = true;
+    Tcp().expires_after(context_->options.header_timeout);
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              self->idle_ = false;
+                              if (ec) return self->CloseSocket();
+                              self->handshake_done_ = true;
+                              if (self->refused_) return self->Refuse();
+                              self->DoReadIdle();
+                            });
+  }
+}
+
 // Every place is held by a connection in the middle of a request.
-void Session::Refuse() {
+template <class Stream>
+void Session<Stream>::Refuse() {
   // The client may have sent its request already: lingering (reading and
-  // dropping it) lets it read the 503 instead of a reset. Refused
-  // connections hold no place, so only a bounded number may linger.
-  refused_linger_ = context_->BeginRefusedLinger();
+  // dropping it) lets it read the 503 instead of a reset.
   body_unread_ = refused_linger_;
   Response response =
       ErrorResponse(Status::Unavailable("too many open connections; retry shortly"));
@@ -114,41 +166,48 @@ void Session::Refuse() {
   Write(std::move(response));
 }
 
-void Session::Drain() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->StopAfterRequest(); });
+template <class Stream>
+void Session<Stream>::Drain() {
+  net::post(Tcp().get_executor(), [self = this->shared_from_this()] { self->StopAfterRequest(); });
 }
 
-void Session::Reclaim() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->StopAfterRequest(); });
+template <class Stream>
+void Session<Stream>::Reclaim() {
+  net::post(Tcp().get_executor(), [self = this->shared_from_this()] { self->StopAfterRequest(); });
 }
 
-void Session::StopAfterRequest() {
+template <class Stream>
+void Session<Stream>::StopAfterRequest() {
   closing_ = true;
   // A request that has already arrived is still answered (and the
   // connection closed after it); only a connection with nothing to do is
   // closed now. Cancelling, not closing: if the pending read has already
   // taken the request's bytes, it completes with them, and OnReadIdle
   // serves the request; otherwise it completes as aborted and closes.
-  if (idle_ && !HasUnreadBytes()) stream_.cancel();
+  if (idle_ && (!handshake_done_ || !HasUnreadBytes())) Tcp().cancel();
 }
 
-bool Session::HasUnreadBytes() {
+template <class Stream>
+bool Session<Stream>::HasUnreadBytes() {
   beast::error_code ec;
-  const size_t available = stream_.socket().available(ec);
+  const size_t available = Tcp().socket().available(ec);
   return !ec && available > 0;
 }
 
-void Session::DoReadIdle() {
+template <class Stream>
+void Session<Stream>::DoReadIdle() {
   if (buffer_.size() > 0) return DoReadHeader();     // a pipelined request is waiting
   if (!context_->EnterIdle(slot_)) closing_ = true;  // a newcomer took the place
   if ((closing_ || context_->draining.load()) && !HasUnreadBytes()) return Close();
   idle_ = true;
-  stream_.expires_after(context_->options.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Session::OnReadIdle, shared_from_this()));
+  Tcp().expires_after(context_->options.idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(kReadChunk),
+      beast::bind_front_handler(&Session<Stream>::OnReadIdle, this->shared_from_this()));
 }
 
-void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnReadIdle(beast::error_code ec, size_t bytes) {
   idle_ = false;
   if (!context_->LeaveIdle(slot_)) closing_ = true;  // a newcomer took the place
   if (ec) return Close();
@@ -156,11 +215,15 @@ void Session::OnReadIdle(beast::error_code ec, size_t bytes) {
   DoReadHeader();
 }
 
-void Session::DoReadHeader() {
+template <class Stream>
+void Session<Stream>::DoReadHeader() {
   // The previous request's fields are gone with its parser; their memory
   // can be handed out again.
   parser_.reset();
   field_arena_.Reset();
+  started_ = std::chrono::steady_clock::now();
+  answered_ = false;
+  route_ = {};
   parser_.emplace(std::piecewise_construct, std::make_tuple(),
                   std::make_tuple(FieldAllocator<char>(&field_arena_)));
   parser_->header_limit(context_->options.header_limit);
@@ -170,7 +233,7 @@ void Session::DoReadHeader() {
   // none were the smallest limit.
   parser_->body_limit(std::numeric_limits<uint64_t>::max());
   header_bytes_ = 0;
-  stream_.expires_after(context_->options.header_timeout);
+  Tcp().expires_after(context_->options.header_timeout);
   ParseHeader();
 }
 
@@ -179,7 +242,8 @@ void Session::DoReadHeader() {
 // lines it has parsed, so a head arriving in several reads could otherwise
 // grow past the limit without bound. Counted here: what the parser took plus
 // what waits in the buffer.
-void Session::ParseHeader() {
+template <class Stream>
+void Session<Stream>::ParseHeader() {
   beast::error_code ec;
   const size_t used = parser_->put(buffer_.data(), ec);
   buffer_.consume(used);
@@ -195,14 +259,15 @@ void Session::ParseHeader() {
           std::min<uint64_t>(kReadChunk, context_->options.header_limit - seen));
       stream_.async_read_some(
           buffer_.prepare(room),
-          beast::bind_front_handler(&Session::OnReadHeaderSome, shared_from_this()));
+          beast::bind_front_handler(&Session<Stream>::OnReadHeaderSome, this->shared_from_this()));
       return;
     }
   }
   OnReadHeader(ec);
 }
 
-void Session::OnReadHeaderSome(beast::error_code ec, size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnReadHeaderSome(beast::error_code ec, size_t bytes) {
   if (ec == net::error::eof) {
     // As async_read_header reports it: nothing yet is a quiet end.
     ec = parser_->got_some() ? bhttp::error::partial_message : bhttp::error::end_of_stream;
@@ -212,7 +277,8 @@ void Session::OnReadHeaderSome(beast::error_code ec, size_t bytes) {
   ParseHeader();
 }
 
-void Session::OnReadHeader(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::OnReadHeader(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) {
     // A request line that alone does not fit is a too-long URI. Once the
     // parser has taken the request line (it has a target), the fields are
@@ -235,7 +301,8 @@ void Session::OnReadHeader(beast::error_code ec) {
   Admit();
 }
 
-void Session::Admit() {
+template <class Stream>
+void Session<Stream>::Admit() {
   const auto& request = parser_->get();
   head_request_ = request.method() == bhttp::verb::head;
   const beast::string_view target = request.target();
@@ -253,7 +320,7 @@ void Session::Admit() {
   if (auto length = parser_->content_length()) head.content_length = *length;
   head.chunked = parser_->chunked();
 
-  Admission admission = context_->router.Route(head);
+  Admission admission = context_->router.Route(head, &route_);
   if (auto* response = std::get_if<Response>(&admission)) {
     body_unread_ = head.HasBody();
     return Write(std::move(*response));
@@ -274,9 +341,9 @@ void Session::Admit() {
   if (expect && beast::iequals(*expect, "100-continue") && head.HasBody()) {
     auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
                                                                         request.version());
-    stream_.expires_after(context_->options.write_timeout);
+    Tcp().expires_after(context_->options.write_timeout);
     bhttp::async_write(stream_, *interim,
-                       [self = shared_from_this(), interim, handler = std::move(handler)](
+                       [self = this->shared_from_this(), interim, handler = std::move(handler)](
                            beast::error_code ec, size_t) mutable {
                          if (ec) return self->Close();
                          self->DoReadBody(std::move(handler));
@@ -286,7 +353,8 @@ void Session::Admit() {
   DoReadBody(std::move(handler));
 }
 
-void Session::DoReadBody(BodyHandler handler) {
+template <class Stream>
+void Session<Stream>::DoReadBody(BodyHandler handler) {
   // A small body usually arrived with its head. Parsed here, it skips the
   // asynchronous read's machinery: a timer armed and cancelled, and a
   // completion posted back to this thread.
@@ -300,14 +368,15 @@ void Session::DoReadBody(BodyHandler handler) {
   }
   if (parser_->is_done()) return OnReadBody(std::move(handler), {});
 
-  stream_.expires_after(context_->options.body_timeout);
+  Tcp().expires_after(context_->options.body_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this(), handler = std::move(handler)](
+      [self = this->shared_from_this(), handler = std::move(handler)](
           beast::error_code ec, size_t) mutable { self->OnReadBody(std::move(handler), ec); });
 }
 
-void Session::OnReadBody(BodyHandler handler, beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::OnReadBody(BodyHandler handler, beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
     return AnswerTransportError(
         Status::PayloadTooLarge("request body is larger than the limit of " +
@@ -318,22 +387,43 @@ void Session::OnReadBody(BodyHandler handler, beast::error_code ec) {
     return AnswerTransportError(
         Status::InvalidArgument("malformed HTTP request body: " + ec.message()));
   }
-  stream_.expires_never();  // the route may take a while (group commit)
-  handler.run(std::move(parser_->get().body()), MakeResponder());
+  Tcp().expires_never();  // the route may take a while (group commit)
+  RunHandler(handler);
 }
 
-Responder Session::MakeResponder() {
+// The router catches what an admission throws; this catches what the body
+// handler throws on this thread. Either way the client gets a 500, and the
+// connection closes (the request's state is unknown).
+template <class Stream>
+void Session<Stream>::RunHandler(BodyHandler& handler) {
+  try {
+    handler.run(std::move(parser_->get().body()), MakeResponder());
+    return;
+  } catch (const std::exception& e) {
+    Response response = InternalError(route_, e.what());
+    response.close = true;
+    Write(std::move(response));
+  } catch (...) {
+    Response response = InternalError(route_, "an exception of unknown type");
+    response.close = true;
+    Write(std::move(response));
+  }
+}
+
+template <class Stream>
+Responder Session<Stream>::MakeResponder() {
   // The tracked executor keeps the io_context running until the response is
   // delivered, even while the work is on another thread (ingest writer).
-  auto work = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
-  return [self = shared_from_this(), work](Response response) mutable {
+  auto work = net::prefer(Tcp().get_executor(), net::execution::outstanding_work.tracked);
+  return [self = this->shared_from_this(), work](Response response) mutable {
     net::post(work, [self, response = std::move(response)]() mutable {
       self->Write(std::move(response));
     });
   };
 }
 
-void Session::AnswerTransportError(const Status& status) {
+template <class Stream>
+void Session<Stream>::AnswerTransportError(const Status& status) {
   body_unread_ = true;
   head_request_ = false;
   Response response = ErrorResponse(status);
@@ -341,7 +431,14 @@ void Session::AnswerTransportError(const Status& status) {
   Write(std::move(response));
 }
 
-void Session::Write(Response response) {
+template <class Stream>
+void Session<Stream>::Write(Response response) {
+  // One response per request: a handler that threw after responding has
+  // already been answered 500.
+  if (answered_) return;
+  answered_ = true;
+  status_ = response.status;
+  principal_ = std::move(response.principal);
   Framing framing;
   framing.version = parser_.has_value() ? parser_->get().version() : 11;
   framing.keep_alive = !response.close && !body_unread_ && !closing_ &&
@@ -356,19 +453,25 @@ void Session::Write(Response response) {
   // One gather write: the kernel sees a single send whatever the body's
   // size, and a large body is sent from where it was rendered, not copied.
   const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
-  stream_.expires_after(context_->options.write_timeout);
+  Tcp().expires_after(context_->options.write_timeout);
   net::async_write(stream_, buffers,
-                   [self = shared_from_this(), close = !framing.keep_alive](
+                   [self = this->shared_from_this(), close = !framing.keep_alive](
                        beast::error_code ec, size_t) { self->OnWrite(close, ec); });
 }
 
-void Session::OnWrite(bool close, beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::OnWrite(bool close, beast::error_code ec) {
+  Observe(!ec);
   if (ec) return Close();
   if (close) {
     if (!body_unread_) return Close();
-    beast::error_code ignored;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);
+    // Over TLS the send side stays open: a TCP half-close would cut the
+    // TLS session short of its close_notify, which Close() sends after.
+    if constexpr (!kTls) {
+      beast::error_code ignored;
+      Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    }
+    Tcp().expires_after(kLingerTime);
     return DoLingeringClose();
   }
   parser_.reset();
@@ -379,21 +482,61 @@ void Session::OnWrite(bool close, beast::error_code ec) {
 
 // Reads and drops what the client still sends until it closes or the linger
 // time set by OnWrite runs out.
-void Session::DoLingeringClose() {
+template <class Stream>
+void Session<Stream>::DoLingeringClose() {
   buffer_.clear();
   stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
                             if (ec) return self->Close();
                             self->DoLingeringClose();
                           });
 }
 
-void Session::Close() {
+template <class Stream>
+void Session<Stream>::Observe(bool sent) {
+  if (!context_->observer) return;
+  RequestRecord record;
+  if (parser_) {
+    const beast::string_view method = parser_->get().method_string();
+    record.method = std::string_view(method.data(), method.size());
+  }
+  record.route = route_;
+  record.status = status_;
+  record.body_bytes = body_.size();
+  record.duration = std::chrono::steady_clock::now() - started_;
+  record.principal = principal_;
+  record.peer = peer_;
+  record.tls = kTls;
+  record.sent = sent;
+  context_->observer(record);
+}
+
+// Over TLS, a connection that completed its handshake ends with a
+// close_notify (bounded by a short timer: the peer need not answer it).
+template <class Stream>
+void Session<Stream>::Close() {
+  if constexpr (kTls) {
+    if (handshake_done_ && !shutting_down_ && !closed_) {
+      shutting_down_ = true;
+      Tcp().expires_after(kTlsShutdownTime);
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+      return;
+    }
+  }
+  CloseSocket();
+}
+
+template <class Stream>
+void Session<Stream>::CloseSocket() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  Tcp().close();
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace dc::http

@@ -57,12 +57,43 @@ void IngestWriter::Loop() {
       }
       queued_readings_ -= readings;
     }
-    Commit(group);
+    CommitGuarded(group);
     group.clear();
   }
 }
 
-void IngestWriter::Commit(std::vector<Pending>& group) {
+// The writer loop's catch point: a commit that throws (std::bad_alloc, a
+// library's exception) answers its uploads 503, which stored nothing a
+// client was told of, and the loop goes on with the next uploads.
+void IngestWriter::CommitGuarded(std::vector<Pending>& group) {
+  std::string what;
+  try {
+    Commit(group);
+    return;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception of unknown type";
+  }
+  const Status for_client = ReportStorageFailure(Status::Unavailable("the commit failed: " + what),
+                                                 "nothing of this upload was stored");
+  for (Pending& p : group) Answer(p, for_client);
+}
+
+// Each upload is answered once: `done` is taken out before it is called,
+// so after a throw CommitGuarded answers exactly those not yet answered.
+void IngestWriter::Answer(Pending& pending, Result<std::vector<int64_t>> ids) {
+  Done done = std::move(pending.done);
+  pending.done = nullptr;
+  if (!done) return;
+  try {
+    done(std::move(ids));
+  } catch (...) {
+    // Out of memory handing the answer over: the loop must go on.
+  }
+}
+
+void IngestWriter::Commit(std::span<Pending> group) {
   std::vector<const IngestBatch*> batches;
   batches.reserve(group.size());
   size_t readings = 0;
@@ -77,21 +108,17 @@ void IngestWriter::Commit(std::vector<Pending>& group) {
       stats_.commits += 1;
       stats_.readings += readings;
     }
-    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move((*ids)[i]));
+    for (size_t i = 0; i < group.size(); ++i) Answer(group[i], std::move((*ids)[i]));
     return;
   }
   // A batch the store rejects on its own merits (not a storage failure) must
   // not fail the uploads it happened to share a transaction with.
   if (group.size() > 1 && !ids.error().IsUnavailable()) {
-    for (Pending& p : group) {
-      std::vector<Pending> alone;
-      alone.push_back(std::move(p));
-      Commit(alone);
-    }
+    for (Pending& p : group) Commit(std::span<Pending>(&p, 1));
     return;
   }
   const Status for_client = ReportStorageFailure(ids.error(), "nothing of this upload was stored");
-  for (Pending& p : group) p.done(for_client);
+  for (Pending& p : group) Answer(p, for_client);
 }
 
 }  // namespace dc

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -59,7 +60,9 @@ class IngestWriter {
     Done done;
   };
   void Loop();
-  void Commit(std::vector<Pending>& group);
+  void CommitGuarded(std::vector<Pending>& group);
+  void Commit(std::span<Pending> group);
+  static void Answer(Pending& pending, Result<std::vector<int64_t>> ids);
 
   Store& store_;
   const IngestOptions options_;

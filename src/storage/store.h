@@ -141,4 +141,8 @@ class Store {
 // schema on open). Returns InvalidArgument for a URL no backend handles.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options);
 
+// `url` as it may be logged: the backend's name and the URL with any
+// password replaced by "***" (e.g. "sqlite ./datacooee.db").
+std::string DescribeStoreUrl(std::string_view url);
+
 }  // namespace dc

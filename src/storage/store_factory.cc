@@ -26,7 +26,35 @@ std::string SchemeOf(std::string_view url) {
   return scheme;
 }
 
+// postgresql://user:secret@host/db -> postgresql://user:***@host/db, and
+// password=secret in a keyword string -> password=***.
+std::string RedactPassword(std::string url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end != std::string::npos) {
+    const size_t authority = scheme_end + 3;
+    const size_t at = url.find('@', authority);
+    const size_t colon = url.find(':', authority);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      url.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  for (size_t at = url.find("password="); at != std::string::npos;
+       at = url.find("password=", at + 1)) {
+    const size_t value = at + 9;
+    const size_t end = url.find_first_of(" &", value);
+    url.replace(value, (end == std::string::npos ? url.size() : end) - value, "***");
+  }
+  return url;
+}
+
 }  // namespace
+
+std::string DescribeStoreUrl(std::string_view url) {
+  const std::string scheme = SchemeOf(url);
+  if (scheme.empty()) return "sqlite " + std::string(url);
+  if (scheme == "sqlite") return "sqlite " + std::string(url.substr(scheme.size() + 1));
+  return RedactPassword(std::string(url));
+}
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options) {
   const std::string scheme = SchemeOf(url);
