@@ -34,7 +34,8 @@ http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Stor
                  MakeFetchEndpoint(route.shape, route.target, catalog, store, reads));
     }
   }
-  // The API's own description; no credentials (docs/api.md, "Routes").
+  // The API's own description; no credentials (docs/api.md, "Operational
+  // routes").
   router.Add(http::Method::kGet, "/api/openapi.json", MakeOpenApiEndpoint());
   router.Add(http::Method::kGet, "/api/docs", MakeDocsPageEndpoint());
   return router;
