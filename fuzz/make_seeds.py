@@ -63,7 +63,7 @@ QUERIES = [
     '&order_by="timestamp"&sort_by="desc"',
     'asset_id="67"&timeperiod_last="5_days"&order_by="timestamp"&sort_by="desc"',
     'asset_id="67"&timeperiod_last="5_days"&aggregation_func="min,max,avg"',
-    # The SPEC.md extensions and spellings.
+    # The docs/api.md extensions and spellings.
     "input_ids=senxxxxxxxxxx&limit=5&is_add_lat_long=true&is_add_x_axis_data=1"
     "&is_add_metadata=false&order_by=value&sort_by=asc",
     "input_ids=senxxxxxxxxxx&timeperiod-start=2020-10-03&timeperiod-finish=2020-10-13T14%3A02%3A39"

@@ -1,6 +1,7 @@
 // Fuzzes a whole request through the real router, endpoints, ingest writer,
 // read pool and SQLite store: everything the server does after Beast has
-// parsed the head. Whatever arrives, the answer must be one SPEC.md allows:
+// parsed the head. Whatever arrives, the answer must be one docs/api.md allows
+// ("Errors"):
 // a known status, a JSON body, and no 5xx but 503.
 //
 // Input layout (FuzzedDataProvider): method, path choice, trailing slash,

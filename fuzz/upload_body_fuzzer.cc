@@ -1,6 +1,6 @@
 // Fuzzes ParseUploadBody, the first code to see an upload's bytes. Beyond
 // memory errors (ASan/UBSan), a body the parser accepts must hold only
-// readings the store can take: SPEC.md's rules are checked here, so a parser
+// readings the store can take: the rules of docs/api.md "Upload body" are checked here, so a parser
 // that lets a bad value through fails as loudly as one that crashes.
 #include <cmath>
 #include <cstddef>
@@ -14,7 +14,7 @@
 namespace {
 
 // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, in microseconds
-// since the epoch: SPEC.md's year range.
+// since the epoch: the year range of docs/api.md "Upload body".
 constexpr int64_t kMinMicros = -62'135'596'800'000'000;
 constexpr int64_t kMaxMicros = 253'402'300'799'999'999;
 

@@ -31,7 +31,7 @@ BENCHMARK_CAPTURE(BM_ParseDecimal, value_reference, "12.5");
 // Coordinates as devices send them.
 BENCHMARK_CAPTURE(BM_ParseDecimal, latitude, "40.730610");
 BENCHMARK_CAPTURE(BM_ParseDecimal, longitude, "-73.935242");
-// SPEC.md's other accepted forms.
+// The other forms docs/api.md "Upload body" accepts.
 BENCHMARK_CAPTURE(BM_ParseDecimal, exponent, "-3e2");
 BENCHMARK_CAPTURE(BM_ParseDecimal, plus_sign, "+7");
 BENCHMARK_CAPTURE(BM_ParseDecimal, seventeen_digits, "0.30000000000000004");

@@ -160,7 +160,7 @@ void BM_FetchStatistics_ThreeInputs(benchmark::State& state) {
 }
 BENCHMARK(BM_FetchStatistics_ThreeInputs);
 
-// Statistics with SPEC.md's interval extension: one input, range(0) hourly
+// Statistics with the interval extension (docs/api.md "Fetch"): one input, range(0) hourly
 // buckets, each with its timestamp and min,max,avg.
 void BM_FetchStatistics_HourlyBuckets(benchmark::State& state) {
   std::vector<StatsBucket> buckets;

@@ -24,7 +24,8 @@ constexpr std::string_view kReferenceBody =
     R"("timestamp": "2020-10-13T14:02:39.489Z"}, "relationships": { "sensor": { "data": )"
     R"({ "type": "Sensor", "id": "senxxxxxxxxxx" }}}}})";
 
-// The same reading with SPEC.md's optional attributes, as a device that
+// The same reading with the optional attributes of docs/api.md
+// "Upload", as a device that
 // sends them all would.
 constexpr std::string_view kFullBody =
     R"({"data":{"type":"SensorData","id":"null","attributes":{"value":"12.5",)"

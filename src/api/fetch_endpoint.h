@@ -8,7 +8,7 @@
 
 namespace dc::api {
 
-// The eight GET endpoints of SPEC.md "Fetch" share this one path: on the
+// The eight GET endpoints of docs/api.md "Fetch" share this one path: on the
 // I/O thread, check credentials (401), parse the query string into a
 // FetchQuery (400), resolve the inputs or the asset (404); then, on the read
 // pool, run the store's scans and render the answer as it is read.

@@ -13,7 +13,7 @@
 
 namespace dc::api {
 
-// Renders a fetch answer in the shapes of SPEC.md "Fetch", one piece at a
+// Renders a fetch answer in the shapes of docs/api.md "Fetch", one piece at a
 // time, so a 100,000-reading answer is written as it is read. Numbers are
 // written in shortest round-trip form. Not thread-safe; one per answer.
 class FetchWriter {

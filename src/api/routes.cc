@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/docs_endpoint.h"
 #include "api/fetch_endpoint.h"
 #include "api/upload_endpoint.h"
 
@@ -14,7 +15,8 @@ http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Stor
              MakeUploadEndpoint(catalog, writer));
 
   // Each behaviour has two names: the `latest` one differs only in the
-  // window form the reference shows, and SPEC.md lets both take either.
+  // window form the reference's examples show, and every fetch endpoint
+  // takes either (docs/api.md, "Fetch").
   struct FetchRoute {
     const char* name;
     FetchShape shape;
@@ -32,6 +34,10 @@ http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Stor
                  MakeFetchEndpoint(route.shape, route.target, catalog, store, reads));
     }
   }
+  // The API's own description; no credentials (docs/api.md, "Operational
+  // routes").
+  router.Add(http::Method::kGet, "/api/openapi.json", MakeOpenApiEndpoint());
+  router.Add(http::Method::kGet, "/api/docs", MakeDocsPageEndpoint());
   return router;
 }
 

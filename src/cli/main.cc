@@ -1,4 +1,4 @@
-// datacooee: the server and its setup commands (SPEC.md "Setting up"). This
+// datacooee: the server and its setup commands (docs/api.md "Setting up"). This
 // is the composition root: it parses the command line and wires the layers.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>

@@ -14,8 +14,8 @@
 namespace dc::cli {
 namespace {
 
-// How often the server looks for catalog changes made by the CLI: SPEC.md
-// promises they are seen within a second.
+// How often the server looks for catalog changes made by the CLI: docs/api.md
+// ("Setting up") promises they are seen within a second.
 constexpr std::chrono::milliseconds kCatalogPoll{250};
 // Threads answering fetches; as many as the store's reader connections.
 constexpr unsigned kReadThreads = 4;

@@ -10,7 +10,7 @@
 
 namespace dc::cli {
 
-// The setup commands of SPEC.md "Setting up". Each validates its arguments,
+// The setup commands of docs/api.md "Setting up". Each validates its arguments,
 // changes the store in one transaction (or not at all), and returns the one
 // JSON object the command prints. Errors: InvalidArgument for a bad
 // argument, NotFound for an unknown organisation/input/asset, Conflict for a

@@ -7,7 +7,7 @@
 namespace dc {
 
 // Status is the outcome of an operation: OK, or an error code with a detail
-// message and an optional source. The source is what SPEC.md's error body
+// message and an optional source. The source is what the error body of docs/api.md "Errors"
 // calls `source`: a JSON pointer into a request body, or the name of a query
 // parameter, as the client spelled it.
 //
@@ -104,7 +104,7 @@ class [[nodiscard]] Status {
   std::string source_;
 };
 
-// The HTTP status number and reason phrase that SPEC.md pairs with a code.
+// The HTTP status number and reason phrase that docs/api.md "Errors" pairs with a code.
 int HttpStatusOf(Status::Code code);
 std::string_view HttpTitleOf(Status::Code code);
 

@@ -17,7 +17,7 @@ struct TimeWindow {
 enum class OrderBy { kTimestamp, kValue };
 enum class SortDirection { kAsc, kDesc };
 
-// Statistics functions: SPEC's min, max, avg and the extensions.
+// Statistics functions: min, max, avg and the extensions of docs/api.md "Fetch".
 enum class AggregateFunc { kMin, kMax, kAvg, kSum, kCount, kFirst, kLast };
 
 // The name used in `aggregation_func` and as the response key.

@@ -7,7 +7,7 @@
 
 namespace dc {
 
-// Rules for identifiers and names that come from the command line (SPEC.md,
+// Rules for identifiers and names that come from the command line (docs/api.md,
 // "Identities and setup"). Each returns true when `text` is acceptable.
 
 // 1..128 chars of [A-Za-z0-9+/=._~-], not starting with '-'.

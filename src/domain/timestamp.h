@@ -28,7 +28,7 @@ enum class DateOnly {
   kEndOfDay,    // window finish: 23:59:59.999999
 };
 
-// Parses RFC 3339 as SPEC.md widens it: `YYYY-MM-DD`, `T`, `t` or one space,
+// Parses RFC 3339 as docs/api.md ("Upload body") widens it: `YYYY-MM-DD`, `T`, `t` or one space,
 // `hh:mm:ss`, an optional fraction of any length (truncated to the
 // microsecond), and `Z`, `z`, `+hh:mm`, `-hh:mm` or no zone (UTC). Years
 // 0001..9999 before and after applying the offset. Errors are

@@ -21,7 +21,7 @@ struct Response {
   std::string principal;
 };
 
-// The SPEC.md error body for `status`, with the matching HTTP status:
+// The error body of docs/api.md "Errors" for `status`, with the matching HTTP status:
 // {"errors":[{"status":"400","title":"Bad Request","detail":"…","source":{…}}]}
 Response ErrorResponse(const Status& status);
 

@@ -14,7 +14,7 @@ namespace dc {
 
 // Which of the four fetch behaviours an endpoint has. The `get_latest_*`
 // endpoints behave like their twins: every endpoint accepts both window
-// forms (SPEC.md "Fetch").
+// forms (docs/api.md "Fetch").
 enum class FetchShape { kRaw, kStatistics };
 enum class FetchTarget { kInputs, kAsset };
 

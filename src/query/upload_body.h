@@ -10,7 +10,7 @@
 
 namespace dc {
 
-// Limits on an upload body (SPEC.md, "Upload body").
+// Limits on an upload body (docs/api.md, "Upload body").
 inline constexpr size_t kMaxSingleBodyBytes = 1024 * 1024;
 inline constexpr size_t kMaxBatchBodyBytes = 16 * 1024 * 1024;
 inline constexpr size_t kMaxBatchElements = 10'000;

@@ -80,8 +80,8 @@ struct CatalogData {
 // transaction (group commit).
 //
 // Errors: NotFound for an unknown organisation/input/asset named in a
-// mutation, or one of another organisation (reported alike, as SPEC.md's 404
-// is), Conflict for a duplicate id, InvalidArgument for a violated rule (a
+// mutation, or one of another organisation (reported alike, as docs/api.md's
+// "Authentication" 404 is), Conflict for a duplicate id, InvalidArgument for a violated rule (a
 // repeated input; an unknown input_pk or a non-finite number in
 // WriteBatches), Unavailable when the storage cannot write (disk full, I/O
 // error, another process holding the write lock past the busy timeout) —

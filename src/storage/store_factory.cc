@@ -1,4 +1,4 @@
-// OpenStore: picks the backend named by a database URL (SPEC.md, "Setting
+// OpenStore: picks the backend named by a database URL (docs/api.md, "Setting
 // up"): `sqlite:PATH` or a bare PATH is SQLite; `postgresql://` is reserved
 // for the PostgreSQL backend.
 #include <cctype>

@@ -1,6 +1,6 @@
 // Crash-consistency test: uploads from 32 keep-alive connections, kill -9 of
 // the server at a random moment, then a look at the SQLite file itself.
-// SPEC.md "Upload": a 201 means the reading is durably stored and survives
+// docs/api.md "Upload": a 201 means the reading is durably stored and survives
 // kill -9; a re-post of (input, timestamp) replaces the value and keeps the
 // id; a batch is stored whole or not at all.
 //
@@ -229,8 +229,8 @@ DatabaseState ReadDatabase(const std::string& path, const Target& target) {
     if (!state.integrity.empty()) state.integrity += "; ";
     state.integrity += reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
   });
-  // SPEC.md: reading ids are unique across the whole server (the schema does
-  // not enforce it, so a reused id counter would go unnoticed otherwise).
+  // docs/api.md "Identities and setup": reading ids are unique across the whole server (the schema
+  // does not enforce it, so a reused id counter would go unnoticed otherwise).
   std::set<int64_t> ids;
   for (const FileReading& file : ReadFileReadings(db)) {
     if (!ids.insert(file.stored.id).second) state.duplicate_ids += 1;

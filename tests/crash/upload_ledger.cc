@@ -174,7 +174,7 @@ void Ledger::RecordAcknowledged(const Upload& upload, std::optional<int64_t> id)
   for (const Write& write : upload.writes) MarkDurable(write.key, write.value);
   if (id.has_value()) {
     KeyState& key = keys_[upload.writes.front().key];
-    // SPEC.md: a re-post of the same (input, timestamp) keeps the id.
+    // docs/api.md "Upload": a re-post of the same (input, timestamp) keeps the id.
     if (key.id != 0 && key.id != *id) {
       stats_.ids_changed += 1;
       AddProblem("round " + std::to_string(round_) + ": a re-post of ts " +

@@ -102,7 +102,7 @@ class Ledger {
   // replacements of acknowledged keys. New keys are added to the ledger.
   Upload Plan(std::mt19937_64& rng);
 
-  // The JSON:API body of `upload` (SPEC.md "Upload").
+  // The JSON:API body of `upload` (docs/api.md "Upload").
   std::string RenderBody(const Upload& upload, const std::string& input_id) const;
 
   // The server answered 201. `id` is the id of a single reading's 201.

@@ -1,4 +1,4 @@
-// Credentials, ownership and the order of the upload's checks (SPEC.md
+// Credentials, ownership and the order of the upload's checks (docs/api.md
 // "Authentication", "Order of checks").
 
 #include <string>

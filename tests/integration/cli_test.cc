@@ -1,4 +1,4 @@
-// The setup commands (SPEC.md "Setting up", "Identities and setup"): what
+// The setup commands (docs/api.md "Setting up", "Identities and setup"): what
 // each prints, what each refuses, and that a running server sees their
 // changes within a second.
 

@@ -1,6 +1,6 @@
 // A full disk under the real server: the database lives on a small tmpfs
 // mounted by the test, which then fills it. Uploads must be refused with the
-// SPEC.md 503 error, nothing refused may be stored, nothing acknowledged may
+// docs/api.md 503 error, nothing refused may be stored, nothing acknowledged may
 // be lost, and the server must take uploads again by itself once space
 // returns (docs/api.md "Errors": 503 means "not now, nothing was stored").
 

@@ -1,6 +1,6 @@
 // The fetch endpoints' query parameters through real HTTP: aliases, quoted
 // values, `+` and `%2B`, the reference's own example requests, and every
-// error with its status and the parameter it names (SPEC.md "Fetch",
+// error with its status and the parameter it names (docs/api.md "Fetch",
 // "Query strings", "Order of checks").
 
 #include <chrono>

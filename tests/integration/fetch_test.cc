@@ -1,6 +1,6 @@
 // The raw-data fetch endpoints against the real server: what a client sees
 // for every endpoint, windows, limits, order, optional fields and the
-// by-asset wrapper (SPEC.md "Fetch").
+// by-asset wrapper (docs/api.md "Fetch").
 
 #include <chrono>
 #include <string>

@@ -312,7 +312,7 @@ std::string Chunked(std::string_view body, size_t chunk) {
 
 namespace {
 
-// IsError and IsParameterError: the SPEC.md error body with `source` =
+// IsError and IsParameterError: the error body of docs/api.md "Errors" with `source` =
 // {KIND: VALUE} when `source` is given, and no source otherwise.
 ::testing::AssertionResult CheckError(const HttpResponse& response, int status,
                                       const std::optional<std::string>& kind,

@@ -92,7 +92,7 @@ std::string Chunked(std::string_view body, size_t chunk = 64);
 // The two texts are equal JSON documents (member order aside).
 ::testing::AssertionResult JsonEquals(std::string_view actual, std::string_view expected);
 
-// `response` is the SPEC.md error: HTTP `status`, Content-Type
+// `response` is the error of docs/api.md "Errors": HTTP `status`, Content-Type
 // application/json, and exactly
 // {"errors":[{"status":"S","title":"T","detail":"…"[,"source":{"pointer":P}]}]}
 // with `source` present iff `pointer` is given.
@@ -142,13 +142,13 @@ std::optional<int> StopWithin(ServerProcess& server, int signal, std::chrono::mi
 // Where the eight fetch endpoints live.
 inline constexpr char kFetchBase[] = "/api/external/v1/";
 
-// One of the fetch endpoints of SPEC.md "Fetch".
+// One of the fetch endpoints of docs/api.md "Fetch".
 struct FetchEndpoint {
   std::string name;  // e.g. "get_latest_statistics_inputdata_by_asset"
   bool statistics = false;
   bool by_asset = false;
 };
-// All eight, in SPEC.md's order.
+// All eight, in the order of docs/api.md "Fetch".
 const std::vector<FetchEndpoint>& FetchEndpoints();
 
 // A reading as a test uploads it and expects it back.

@@ -1,7 +1,7 @@
 // Hostile clients (issue #4): slow-loris, idle floods past the connection
 // limit, oversized heads and bodies, bodies shorter than their length,
 // garbage, deep JSON, 10,000-digit numbers, invalid UTF-8, huge input_ids
-// lists and limit abuse. For each: the attack gets its SPEC answer or is cut
+// lists and limit abuse. For each: the attack gets its docs/api.md answer or is cut
 // off by a timeout and stores nothing; a normal client (an upload and a
 // fetch, on connections of its own) is served while the attack's
 // connections are open and after; and the server's peak RSS (VmHWM, reset
@@ -259,7 +259,7 @@ class RawConnection {
   std::string received_;
 };
 
-// `response` is the SPEC error with `status` and a valid UTF-8 body (the
+// `response` is the docs/api.md "Errors" error with `status` and a valid UTF-8 body (the
 // fixture's JSON parser does not check the encoding).
 ::testing::AssertionResult IsErrorAnswer(const std::optional<HttpResponse>& response, int status,
                                          std::optional<std::string> pointer = std::nullopt) {

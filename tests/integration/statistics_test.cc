@@ -1,6 +1,6 @@
 // The statistics endpoints against the real server: every answer is checked
 // against statistics the test computes itself from the readings it uploaded
-// (SPEC.md "Fetch"): functions and their order, empty windows, windows whose
+// (docs/api.md "Fetch"): functions and their order, empty windows, windows whose
 // edges cut through hours, interval buckets and their limit, and replaced
 // readings.
 

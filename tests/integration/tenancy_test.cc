@@ -1,4 +1,4 @@
-// Tenancy (SPEC.md "Authentication"; issue #4, item 4): every endpoint,
+// Tenancy (docs/api.md "Authentication"; issue #4, item 4): every endpoint,
 // given another organisation's inputs and assets — alone, or mixed into an
 // otherwise valid list — answers 404 exactly as for an id that exists
 // nowhere, shows not a byte of the other organisation's data, stores
@@ -134,7 +134,7 @@ struct ListPlacement {
   std::string label;
   std::string parameter;  // input_ids or its alias inputs_ids
   std::vector<std::string> slots;
-  char quote = 0;  // the whole value wrapped in "…" or '…' (SPEC.md allows both)
+  char quote = 0;  // the whole value wrapped in "…" or '…' (docs/api.md "Fetch")
   bool spaces = false;
 };
 
@@ -658,9 +658,9 @@ TEST_F(TenancyTest, EveryEndpointAnswersForeignIdsExactlyLikeMissingOnesAndStore
       run("upload: the URL's input", row);
     }
     // The id in `relationships` of an upload to the caller's own input.
-    // SPEC.md fixes this case otherwise: "every batch element's
-    // relationships.sensor, when present, must name the input in the URL",
-    // and docs/api.md makes a mismatch a 400 pointing at the member. The
+    // docs/api.md "Upload body" fixes this case otherwise: "every batch
+    // element's relationships.sensor, when present, must name the input in
+    // the URL", and makes a mismatch a 400 pointing at the member. The
     // named id is compared with the URL's, never looked up, so its owner
     // cannot matter; the cells still check that the 400 is the same for a
     // foreign and a missing id and shows nothing of the other organisation.

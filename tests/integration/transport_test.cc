@@ -1,5 +1,5 @@
 // HTTP/1.1 as real clients speak it, transport-level errors, and a graceful
-// stop (SPEC.md "What real clients send", "Order of checks").
+// stop (docs/api.md "What real clients send", "Order of checks").
 
 #include <signal.h>
 #include <sys/wait.h>

@@ -1,6 +1,6 @@
 // POST /api/external/v1/inputs/{input_pk}/inputdata/ against the real
 // server: what a device sees for good uploads, every kind of bad one, and
-// batches (SPEC.md "Upload", "Upload body").
+// batches (docs/api.md "Upload", "Upload body").
 
 #include <string>
 #include <vector>
