@@ -108,6 +108,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--tls-cert", serve.tls_cert, "certificate file (PEM) for HTTPS");
   serve_cmd->add_option("--tls-key", serve.tls_key, "private key file (PEM) for HTTPS");
+  serve_cmd
+      ->add_option("--metrics-token", serve.metrics_token,
+                   "when set, GET /metrics needs the header Authorization: Bearer TOKEN")
+      ->envname("DATACOOEE_METRICS_TOKEN");
   serve_cmd->callback([&] {
     serve.db_url = db_url;
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);

@@ -8,6 +8,7 @@
 #include "catalog/catalog_cache.h"
 #include "common/thread_pool.h"
 #include "http/server.h"
+#include "metrics/server_metrics.h"
 #include "storage/store.h"
 
 namespace dc::cli {
@@ -26,7 +27,13 @@ int Serve(const ServeArgs& args) {
     spdlog::error("HTTPS (--tls-cert/--tls-key) is not available in this build yet");
     return 2;
   }
-  auto store = OpenStore(args.db_url, args.store);
+  // Before everything it measures: the store and the writer record into it.
+  metrics::ServerMetrics metrics;
+  StoreOptions store_options = args.store;
+  store_options.sync_seconds = &metrics.store_sync_seconds();
+  IngestOptions ingest_options = args.ingest;
+  ingest_options.metrics = &metrics.ingest();
+  auto store = OpenStore(args.db_url, store_options);
   if (!store) {
     spdlog::error("cannot open the database {}: {}", args.db_url, store.error().detail());
     return 1;
@@ -36,10 +43,17 @@ int Serve(const ServeArgs& args) {
     spdlog::error("cannot load the catalog: {}", catalog.error().detail());
     return 1;
   }
-  IngestWriter writer(**store, args.ingest);
+  IngestWriter writer(**store, ingest_options);
   // Storage reads block; they run here, never on the I/O threads.
   ThreadPool reads(kReadThreads);
-  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads), args.http);
+  const api::OpsOptions ops{.metrics = &metrics, .metrics_token = args.metrics_token};
+  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads, ops), args.http);
+  Store& opened = **store;
+  metrics.SetProbes({
+      .open_connections = [&server] { return static_cast<double>(server.OpenConnections()); },
+      .queued_readings = [&writer] { return static_cast<double>(writer.queued_readings()); },
+      .store_size_bytes = [&opened] { return static_cast<double>(opened.SizeOnDisk()); },
+  });
   auto port = server.Listen();
   if (!port) {
     spdlog::error("{}", port.error().detail());
@@ -52,6 +66,7 @@ int Serve(const ServeArgs& args) {
 
   server.Run([] { spdlog::info("shutting down: finishing in-flight requests"); });
   writer.Stop();
+  metrics.SetProbes({});  // the server and the writer go before the metrics
   const IngestWriter::Stats stats = writer.stats();
   spdlog::info("stopped; {} readings stored in {} commits ({:.1f} readings per commit)",
                stats.readings, stats.commits,

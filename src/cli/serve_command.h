@@ -15,6 +15,8 @@ struct ServeArgs {
   IngestOptions ingest;
   std::string tls_cert;
   std::string tls_key;
+  // When set, GET /metrics needs `Authorization: Bearer` this token.
+  std::string metrics_token;
 };
 
 // Runs the server until SIGINT/SIGTERM: opens the store, starts the catalog
