@@ -1,15 +1,30 @@
 #include "api/routes.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "api/docs_endpoint.h"
 #include "api/fetch_endpoint.h"
+#include "api/health_endpoint.h"
+#include "api/metrics_endpoint.h"
 #include "api/upload_endpoint.h"
 
 namespace dc::api {
+namespace {
+
+constexpr std::string_view kHealthz = "/healthz";
+constexpr std::string_view kReadyz = "/readyz";
+constexpr std::string_view kMetrics = "/metrics";
+
+}  // namespace
+
+bool IsOpsRoute(std::string_view pattern) {
+  return pattern == kHealthz || pattern == kReadyz || pattern == kMetrics;
+}
 
 http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Store& store,
-                         ThreadPool& reads) {
+                         ThreadPool& reads, const OpsOptions& ops) {
   http::Router router;
   router.Add(http::Method::kPost, "/api/external/v1/inputs/{input_pk}/inputdata",
              MakeUploadEndpoint(catalog, writer));
@@ -38,6 +53,21 @@ http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Stor
   // routes").
   router.Add(http::Method::kGet, "/api/openapi.json", MakeOpenApiEndpoint());
   router.Add(http::Method::kGet, "/api/docs", MakeDocsPageEndpoint());
+
+  router.Add(http::Method::kGet, kHealthz, MakeHealthEndpoint());
+  router.Add(http::Method::kGet, kReadyz, MakeReadyEndpoint(store, reads));
+  if (ops.metrics != nullptr) {
+    router.Add(http::Method::kGet, kMetrics,
+               MakeMetricsEndpoint(*ops.metrics, ops.metrics_token, reads));
+    std::vector<std::string> api_routes;
+    for (const http::Router::RouteInfo& route : router.Routes()) {
+      if (IsOpsRoute(route.pattern)) continue;
+      if (std::find(api_routes.begin(), api_routes.end(), route.pattern) == api_routes.end()) {
+        api_routes.push_back(route.pattern);
+      }
+    }
+    ops.metrics->CountRoutes(api_routes);
+  }
   return router;
 }
 

@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
                             "one log line per request (true or false)"),
       "DATACOOEE_ACCESS_LOG")
       ->capture_default_str();
+  env(serve_cmd->add_option("--metrics-token", serve.metrics_token,
+                            "when set, GET /metrics needs the header Authorization: Bearer TOKEN"),
+      "DATACOOEE_METRICS_TOKEN");
   serve_cmd->callback([&] {
     serve.db_url = db_url;
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);

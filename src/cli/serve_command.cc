@@ -9,6 +9,7 @@
 #include "common/thread_pool.h"
 #include "http/server.h"
 #include "http/tls_context.h"
+#include "metrics/server_metrics.h"
 #include "storage/store.h"
 
 namespace dc::cli {
@@ -30,7 +31,13 @@ int ServeWithLogging(const ServeArgs& args) {
       return 2;
     }
   }
-  auto store = OpenStore(args.db_url, args.store);
+  // Before everything it measures: the store and the writer record into it.
+  metrics::ServerMetrics metrics;
+  StoreOptions store_options = args.store;
+  store_options.sync_seconds = &metrics.store_sync_seconds();
+  IngestOptions ingest_options = args.ingest;
+  ingest_options.metrics = &metrics.ingest();
+  auto store = OpenStore(args.db_url, store_options);
   if (!store) {
     spdlog::error("cannot open the database {}: {}", args.db_url, store.error().detail());
     return 1;
@@ -40,11 +47,23 @@ int ServeWithLogging(const ServeArgs& args) {
     spdlog::error("cannot load the catalog: {}", catalog.error().detail());
     return 1;
   }
-  IngestWriter writer(**store, args.ingest);
+  IngestWriter writer(**store, ingest_options);
   // Storage reads block; they run here, never on the I/O threads.
   ThreadPool reads(kReadThreads);
-  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads), args.http,
-                          MakeAccessLog(args.log));
+  const api::OpsOptions ops{.metrics = &metrics, .metrics_token = args.metrics_token};
+  http::RequestObserver access_log = MakeAccessLog(args.log);
+  http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads, ops), args.http,
+                          [&metrics, access_log](const http::RequestRecord& record) {
+                            if (access_log) access_log(record);
+                            metrics.RecordRequest(record.route, record.method, record.status,
+                                                  record.duration);
+                          });
+  Store& opened = **store;
+  metrics.SetProbes({
+      .open_connections = [&server] { return static_cast<double>(server.OpenConnections()); },
+      .queued_readings = [&writer] { return static_cast<double>(writer.queued_readings()); },
+      .store_size_bytes = [&opened] { return static_cast<double>(opened.SizeOnDisk()); },
+  });
   auto port = server.Listen();
   if (!port) {
     spdlog::error("{}", port.error().detail());
@@ -59,6 +78,7 @@ int ServeWithLogging(const ServeArgs& args) {
 
   server.Run([] { spdlog::info("shutting down: finishing in-flight requests"); });
   writer.Stop();
+  metrics.SetProbes({});  // the server and the writer go before the metrics
   const IngestWriter::Stats stats = writer.stats();
   spdlog::info("stopped; {} readings stored in {} commits ({:.1f} readings per commit)",
                stats.readings, stats.commits,

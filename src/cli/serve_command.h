@@ -15,6 +15,8 @@ struct ServeArgs {
   http::ServerOptions http;
   IngestOptions ingest;
   LogOptions log;
+  // When set, GET /metrics needs `Authorization: Bearer` this token.
+  std::string metrics_token;
 };
 
 // Runs the server until SIGINT/SIGTERM: opens the store, starts the catalog

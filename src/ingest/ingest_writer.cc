@@ -1,5 +1,7 @@
 #include "ingest/ingest_writer.h"
 
+#include <chrono>
+
 #include "storage/storage_failure.h"
 
 namespace dc {
@@ -40,6 +42,11 @@ IngestWriter::Stats IngestWriter::stats() const {
   return stats_;
 }
 
+size_t IngestWriter::queued_readings() const {
+  std::lock_guard lock(mutex_);
+  return queued_readings_;
+}
+
 void IngestWriter::Loop() {
   std::vector<Pending> group;
   while (true) {
@@ -77,6 +84,7 @@ void IngestWriter::CommitGuarded(std::vector<Pending>& group) {
   }
   const Status for_client = ReportStorageFailure(Status::Unavailable("the commit failed: " + what),
                                                  "nothing of this upload was stored");
+  if (options_.metrics != nullptr) options_.metrics->failures.Increment(group.size());
   for (Pending& p : group) Answer(p, for_client);
 }
 
@@ -101,8 +109,15 @@ void IngestWriter::Commit(std::span<Pending> group) {
     batches.push_back(&p.batch);
     readings += p.batch.readings.size();
   }
+  const auto start = std::chrono::steady_clock::now();
   auto ids = store_.WriteBatches(batches);
   if (ids) {
+    if (metrics::IngestMetrics* m = options_.metrics) {
+      m->commit_seconds.ObserveDuration(std::chrono::steady_clock::now() - start);
+      m->commit_readings.Observe(static_cast<double>(readings));
+      m->commits.Increment();
+      m->readings_stored.Increment(readings);
+    }
     {
       std::lock_guard lock(mutex_);
       stats_.commits += 1;
@@ -118,6 +133,7 @@ void IngestWriter::Commit(std::span<Pending> group) {
     return;
   }
   const Status for_client = ReportStorageFailure(ids.error(), "nothing of this upload was stored");
+  if (options_.metrics != nullptr) options_.metrics->failures.Increment(group.size());
   for (Pending& p : group) Answer(p, for_client);
 }
 

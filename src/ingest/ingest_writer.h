@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "metrics/server_metrics.h"
 #include "storage/store.h"
 
 namespace dc {
@@ -22,6 +23,9 @@ struct IngestOptions {
   // A commit takes at most this many readings (whole uploads only; a single
   // larger upload is committed alone), which bounds one transaction's time.
   size_t max_readings_per_commit = 50'000;
+  // Where each commit is counted and timed; null records nothing. Borrowed:
+  // must outlive the writer.
+  metrics::IngestMetrics* metrics = nullptr;
 };
 
 // IngestWriter is the one writer of readings: uploads from every connection
@@ -53,6 +57,8 @@ class IngestWriter {
   // Commits what is queued, then ends the thread. Idempotent.
   void Stop();
   Stats stats() const;
+  // Readings of the uploads queued and not yet taken for a commit.
+  size_t queued_readings() const;
 
  private:
   struct Pending {

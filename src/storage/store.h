@@ -134,6 +134,16 @@ class Store {
   virtual Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) = 0;
   // Number of readings stored for an input (tests and tools).
   virtual Result<int64_t> CountReadings(int64_t input_pk) = 0;
+
+  // ---- operations
+  // OK when the store answers a read and, as far as it knows, accepts
+  // writes: its last attempt to make readings durable or to merge them did
+  // not fail. Else Unavailable, with a detail fit for clients (no file
+  // names), e.g. "the disk is full or failing: readings cannot be merged".
+  // Cheap (one small read): a load balancer may call it every second.
+  virtual Status CheckReady() = 0;
+  // Bytes the store's files take on disk, for monitoring; 0 when unknown.
+  virtual uint64_t SizeOnDisk() = 0;
 };
 
 // Opens the store named by `url`: `sqlite:PATH`, or a bare PATH, is the

@@ -2,6 +2,10 @@
 
 namespace dc {
 
+namespace metrics {
+class Histogram;
+}
+
 // How hard a commit works to be durable.
 enum class SyncMode {
   // Every commit is fsynced before it is acknowledged: an acknowledged
@@ -33,6 +37,10 @@ struct StoreOptions {
   // which it starts itself.
   int merge_idle_ms = 5;
   int merge_max_delay_ms = 1000;
+  // Where the store records how long each fsync of its ingest log takes
+  // (metrics/server_metrics.h); null records nothing. Borrowed: must
+  // outlive the store.
+  metrics::Histogram* sync_seconds = nullptr;
 };
 
 }  // namespace dc

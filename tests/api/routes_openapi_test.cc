@@ -14,6 +14,7 @@
 
 #include "api/openapi/embedded_files.h"
 #include "api/routes.h"
+#include "metrics/server_metrics.h"
 #include "catalog/catalog_cache.h"
 #include "common/thread_pool.h"
 #include "ingest/ingest_writer.h"
@@ -79,7 +80,10 @@ class RoutesOpenApiTest : public ::testing::Test {
   }
 
   std::set<MethodAndPath> RouterRoutes() {
-    const http::Router router = api::BuildRouter(*catalog_, *writer_, *store_, reads_);
+    // As `serve` builds it: with metrics, so /metrics is routed too.
+    metrics::ServerMetrics metrics;
+    const api::OpsOptions ops{.metrics = &metrics, .metrics_token = ""};
+    const http::Router router = api::BuildRouter(*catalog_, *writer_, *store_, reads_, ops);
     std::set<MethodAndPath> routes;
     for (const http::Router::RouteInfo& route : router.Routes()) {
       routes.emplace(std::string(http::MethodName(route.method)), route.pattern);

@@ -387,6 +387,21 @@ TEST_F(DiskFullTest, UploadsSucceedAgainWithoutARestartOnceSpaceIsFreed) {
   UploadUntilRefused();
   UploadBigBatchExpectingRefusal();
   ASSERT_FALSE(HasFailure());
+  // A load balancer asking /readyz learns that uploads fail, and why,
+  // without file names.
+  HttpResponse unready = HttpClient(server_->port()).Request("GET", "/readyz");
+  EXPECT_EQ(unready.status, 503) << unready.body;
+  EXPECT_EQ(unready.Header("content-type"), "application/json");
+  rapidjson::Document body = ParseJson(unready.body);
+  ASSERT_TRUE(body.IsObject() && body.HasMember("status") && body.HasMember("reason"))
+      << unready.body;
+  EXPECT_STREQ(body["status"].GetString(), "unavailable");
+  EXPECT_NE(std::string(body["reason"].GetString()).find("disk"), std::string::npos)
+      << unready.body;
+  EXPECT_EQ(unready.body.find(".db"), std::string::npos) << unready.body;
+  EXPECT_EQ(unready.body.find(mount_point_), std::string::npos) << unready.body;
+  // The process itself is fine.
+  EXPECT_EQ(HttpClient(server_->port()).Request("GET", "/healthz").status, 200);
 
   ASSERT_EQ(unlink(filler_.c_str()), 0) << strerror(errno);
   EXPECT_TRUE(PollUntil(milliseconds(5000), [&] {
@@ -394,6 +409,9 @@ TEST_F(DiskFullTest, UploadsSucceedAgainWithoutARestartOnceSpaceIsFreed) {
   })) << "uploads still refused 5 s after space was freed";
   for (int i = 0; i < 3; ++i) EXPECT_EQ(UploadNew(1, /*batch=*/false).status, 201);
   EXPECT_EQ(UploadNew(kBatchSize, /*batch=*/true).status, 201);
+  HttpResponse ready = HttpClient(server_->port()).Request("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
 
   ExpectServerHoldsExactlyTheAcknowledgedReadings();
   ExpectStatisticsCountTheAcknowledgedReadings();

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include "metrics/histogram.h"
+
 namespace dc {
 namespace {
 
@@ -65,9 +67,11 @@ Result<std::string> ReadFile(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<IngestLog>> IngestLog::Open(const std::string& db_path, SyncMode sync,
-                                                   std::chrono::milliseconds wait) {
+                                                   std::chrono::milliseconds wait,
+                                                   metrics::Histogram* sync_seconds) {
   std::unique_ptr<IngestLog> log(new IngestLog());
   log->sync_ = sync;
+  log->sync_seconds_ = sync_seconds;
   log->prefix_ = db_path + "-ingest";
   log->lock_path_ = log->prefix_ + ".lock";
   log->lock_fd_ = ::open(log->lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -114,6 +118,23 @@ IngestLog::~IngestLog() {
   if (segment_fd_ >= 0) ::close(segment_fd_);
   if (dir_fd_ >= 0) ::close(dir_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+uint64_t IngestLog::SegmentBytes(const std::string& db_path) {
+  const std::string directory = DirectoryOf(db_path);
+  const std::string base = BaseName(db_path + "-ingest");
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr) return 0;
+  uint64_t bytes = 0;
+  while (const dirent* entry = ::readdir(dir)) {
+    struct stat info {};
+    if (SegmentNumber(entry->d_name, base) != 0 &&
+        ::fstatat(::dirfd(dir), entry->d_name, &info, 0) == 0) {
+      bytes += static_cast<uint64_t>(info.st_size);
+    }
+  }
+  ::closedir(dir);
+  return bytes;
 }
 
 std::string IngestLog::SegmentPath(uint64_t number) const {
@@ -191,7 +212,13 @@ Status IngestLog::Append(std::string_view record) {
     if (n <= 0) return Undo("cannot write", n < 0 ? errno : ENOSPC);
     written += static_cast<size_t>(n);
   }
-  if (sync_ == SyncMode::kFull && ::fdatasync(segment_fd_) != 0) return Undo("cannot sync", errno);
+  if (sync_ == SyncMode::kFull) {
+    const auto start = std::chrono::steady_clock::now();
+    if (::fdatasync(segment_fd_) != 0) return Undo("cannot sync", errno);
+    if (sync_seconds_ != nullptr) {
+      sync_seconds_->ObserveDuration(std::chrono::steady_clock::now() - start);
+    }
+  }
   segment_size_ += record.size();
   return Status::Ok();
 }

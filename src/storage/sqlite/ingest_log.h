@@ -35,8 +35,15 @@ namespace dc {
 // failed Append() remains in the segment.
 class IngestLog {
  public:
+  // Each fsync's duration goes to `sync_seconds` when it is not null (it
+  // must outlive the log).
   static Result<std::unique_ptr<IngestLog>> Open(const std::string& db_path, SyncMode sync,
-                                                 std::chrono::milliseconds wait);
+                                                 std::chrono::milliseconds wait,
+                                                 metrics::Histogram* sync_seconds = nullptr);
+  // The bytes of every segment of the log of the database at `db_path`
+  // (file sizes, zeros prepared ahead included). Reads the directory only,
+  // so it may run beside every other method, on any thread.
+  static uint64_t SegmentBytes(const std::string& db_path);
   ~IngestLog();
   IngestLog(const IngestLog&) = delete;
   IngestLog& operator=(const IngestLog&) = delete;
@@ -66,7 +73,8 @@ class IngestLog {
   static constexpr uint64_t kPrepareAhead = 1 << 20;
 
   SyncMode sync_ = SyncMode::kFull;
-  std::string prefix_;  // DB-ingest
+  metrics::Histogram* sync_seconds_ = nullptr;  // borrowed; may be null
+  std::string prefix_;                          // DB-ingest
   std::string lock_path_;
   int lock_fd_ = -1;
   int dir_fd_ = -1;

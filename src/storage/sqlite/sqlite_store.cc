@@ -71,7 +71,8 @@ Result<SqliteStore::Appender> SqliteStore::OpenAppender(const std::string& path,
   Appender appender;
   if (!options.write_readings) return appender;
   Result<std::unique_ptr<IngestLog>> log = IngestLog::Open(
-      path, options.sync, std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)));
+      path, options.sync, std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0)),
+      options.sync_seconds);
   if (!log) return log.error();
   appender.log = std::move(*log);
   Result<Connection> connection = Connection::Open(path, options, ConnectionRole::kReader);
@@ -104,6 +105,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     store->writer_ = std::move(*writer);
   }
   store->readers_ = std::move(*readers);
+  store->path_ = path;
   {
     std::lock_guard<std::mutex> lock(store->ingest_mu_);
     store->appender_ = std::move(*appender);

@@ -103,6 +103,9 @@ class SqliteStore final : public Store {
   Result<std::vector<StatsBucket>> Statistics(const StatsScan& scan) override;
   Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) override;
   Result<int64_t> CountReadings(int64_t input_pk) override;
+  // sqlite_store_health.cc
+  Status CheckReady() override;
+  uint64_t SizeOnDisk() override;
 
   // Merges every reading acknowledged so far into the tables now; when it
   // returns OK, the database file alone holds them (for tools and tests
@@ -216,6 +219,7 @@ class SqliteStore final : public Store {
   Writer writer_;  // guarded by writer_mu_
 
   std::unique_ptr<ReaderPool> readers_;  // set by Open(), then immutable
+  std::string path_;                     // set by Open(), then immutable
 
   std::mutex ingest_mu_;  // taken before merge_mu_ when both are held
   Appender appender_;     // guarded by ingest_mu_
@@ -233,7 +237,9 @@ class SqliteStore final : public Store {
   Status merge_failure_;                               // guarded by merge_mu_; the last one
   uint64_t merge_failures_ = 0;                        // guarded by merge_mu_
   bool merge_failing_ = false;  // guarded by merge_mu_; since the last success
-  bool stopping_ = false;       // guarded by merge_mu_
+  // Whether the last append to the ingest log failed (CheckReady()).
+  std::atomic<bool> append_failing_{false};
+  bool stopping_ = false;  // guarded by merge_mu_
   std::thread merge_thread_;
 };
 

@@ -94,7 +94,11 @@ Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
   const uint64_t seq = a.next_seq;
   a.record.clear();
   AppendLogRecord(seq, batches, assigned->ids, a.record);
-  DC_RETURN_IF_ERROR(a.log->Append(a.record));
+  if (Status appended = a.log->Append(a.record); !appended.ok()) {
+    append_failing_.store(true, std::memory_order_relaxed);
+    return appended;
+  }
+  append_failing_.store(false, std::memory_order_relaxed);
 
   // Durable: from here on the readings are the store's.
   a.next_seq = seq + 1;
