@@ -99,6 +99,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   if (!appender) return appender.error();
 
   std::unique_ptr<SqliteStore> store(new SqliteStore());
+  store->path_ = path;
   {
     std::lock_guard<std::mutex> lock(store->writer_mu_);
     store->writer_ = std::move(*writer);

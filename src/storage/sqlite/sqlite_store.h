@@ -103,6 +103,9 @@ class SqliteStore final : public Store {
   Result<std::vector<StatsBucket>> Statistics(const StatsScan& scan) override;
   Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) override;
   Result<int64_t> CountReadings(int64_t input_pk) override;
+  // sqlite_backup.cc: the tables as of one moment, plus what the ingest log
+  // held unmerged then, merged into one file.
+  Result<BackupSummary> BackupTo(const std::string& path, bool overwrite) override;
 
   // Merges every reading acknowledged so far into the tables now; when it
   // returns OK, the database file alone holds them (for tools and tests
@@ -211,6 +214,8 @@ class SqliteStore final : public Store {
   // Catalog helpers, run inside a writer transaction (writer_mu_ held).
   Status BumpCatalogVersion();
   Result<Asset> LoadAssetLocked(int64_t asset_id);
+
+  std::string path_;  // the database file; set by Open(), then immutable
 
   std::mutex writer_mu_;
   Writer writer_;  // guarded by writer_mu_
