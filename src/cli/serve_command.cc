@@ -6,6 +6,7 @@
 
 #include "api/routes.h"
 #include "catalog/catalog_cache.h"
+#include "cli/systemd_notify.h"
 #include "common/thread_pool.h"
 #include "http/server.h"
 #include "storage/store.h"
@@ -49,8 +50,12 @@ int Serve(const ServeArgs& args) {
   const std::string host = listen.substr(0, listen.rfind(':'));
   std::printf("datacooee listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
   std::fflush(stdout);
+  NotifyReady("listening on " + host + ":" + std::to_string(*port));
 
-  server.Run([] { spdlog::info("shutting down: finishing in-flight requests"); });
+  server.Run([] {
+    NotifyStopping();
+    spdlog::info("shutting down: finishing in-flight requests");
+  });
   writer.Stop();
   const IngestWriter::Stats stats = writer.stats();
   spdlog::info("stopped; {} readings stored in {} commits ({:.1f} readings per commit)",
