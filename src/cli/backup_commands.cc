@@ -2,8 +2,10 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -53,6 +55,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 int RunBackup(const std::string& db_url, const BackupArgs& args) {
   const auto start = std::chrono::steady_clock::now();
+  // Merging the copied ingest log into the copy is a crash recovery to the
+  // storage layer, which says so at info level; here it is routine.
+  spdlog::set_level(std::max(spdlog::get_level(), spdlog::level::warn));
   // Catalog only: the running server keeps writing readings meanwhile.
   const StoreOptions options{.busy_timeout_ms = kBackupBusyTimeoutMs, .write_readings = false};
   Result<BackupSummary> summary = BackupStore(db_url, args.to, args.force, options);

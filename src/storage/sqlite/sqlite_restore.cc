@@ -78,6 +78,12 @@ Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup_path,
   Result<BackupSummary> summary = CheckBackup(backup->get(), backup_path);
   if (!summary) return summary.error();
 
+  const size_t slash = db_path.rfind('/');
+  const std::string directory =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : db_path.substr(0, slash));
+  if (!FileExists(directory)) {
+    return Status::NotFound("there is no directory " + directory + " for " + db_path);
+  }
   Result<std::unique_ptr<IngestLog>> lock =
       IngestLog::Open(db_path, SyncMode::kFull, std::chrono::milliseconds(0));
   if (!lock) {
