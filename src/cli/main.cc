@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/backup_commands.h"
 #include "cli/serve_command.h"
 #include "cli/setup_commands.h"
 #include "storage/store.h"
@@ -213,6 +214,9 @@ int main(int argc, char** argv) {
       return dc::cli::AssetAddInput(s, add_org, add_asset, add_input);
     });
   });
+
+  // backup, restore
+  dc::cli::AddBackupCommands(app, db_url, exit_code);
 
   try {
     app.parse(argc, argv);

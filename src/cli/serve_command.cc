@@ -6,6 +6,7 @@
 
 #include "api/routes.h"
 #include "catalog/catalog_cache.h"
+#include "cli/systemd_notify.h"
 #include "common/thread_pool.h"
 #include "http/server.h"
 #include "http/tls_context.h"
@@ -75,8 +76,12 @@ int ServeWithLogging(const ServeArgs& args) {
               static_cast<unsigned>(*port));
   std::fflush(stdout);
   spdlog::info("listening on {}://{}:{}", server.scheme(), host, *port);
+  NotifyReady(fmt::format("listening on {}://{}:{}", server.scheme(), host, *port));
 
-  server.Run([] { spdlog::info("shutting down: finishing in-flight requests"); });
+  server.Run([] {
+    NotifyStopping();
+    spdlog::info("shutting down: finishing in-flight requests");
+  });
   writer.Stop();
   metrics.SetProbes({});  // the server and the writer go before the metrics
   const IngestWriter::Stats stats = writer.stats();

@@ -70,6 +70,14 @@ struct CatalogData {
   std::vector<Asset> assets;
 };
 
+// What a backup (or a restore) wrote: one file of `bytes`, holding
+// `readings` readings (-1 when not known: a restored file of an older
+// schema, counted once the server has migrated it).
+struct BackupSummary {
+  int64_t bytes = 0;
+  int64_t readings = 0;
+};
+
 // Store is the durable home of the catalog (organisations, inputs, assets)
 // and of the readings. Backends live in their own folders (sqlite/, later
 // postgres/) and are chosen by OpenStore() from a URL.
@@ -144,6 +152,17 @@ class Store {
   virtual Status CheckReady() = 0;
   // Bytes the store's files take on disk, for monitoring; 0 when unknown.
   virtual uint64_t SizeOnDisk() = 0;
+  // Writes a consistent copy of the whole store to the file `path`, while
+  // the store is in use (by this process or a running server): it holds
+  // every reading acknowledged before the call began, and is one
+  // self-contained file that RestoreStore() accepts. `path` is written
+  // whole or not at all. Conflict if `path` exists and !overwrite.
+  // Backends that cannot answer InvalidArgument.
+  virtual Result<BackupSummary> BackupTo(const std::string& path, bool overwrite) {
+    (void)path;
+    (void)overwrite;
+    return Status::InvalidArgument("this storage backend cannot make backup files");
+  }
 };
 
 // Opens the store named by `url`: `sqlite:PATH`, or a bare PATH, is the
@@ -154,5 +173,16 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
 // `url` as it may be logged: the backend's name and the URL with any
 // password replaced by "***" (e.g. "sqlite ./datacooee.db").
 std::string DescribeStoreUrl(std::string_view url);
+// Store::BackupTo on the store named by `url`, which must exist (NotFound
+// otherwise: a backup never creates an empty database).
+Result<BackupSummary> BackupStore(std::string_view url, const std::string& path, bool overwrite,
+                                  const StoreOptions& options);
+
+// Replaces the store named by `url` with the backup file at `backup_path`,
+// for a stopped server: checks the backup first (a sound file of a schema
+// this binary knows), refuses with Unavailable while a process (the
+// server) writes readings to the store, then swaps the files atomically.
+// On any error nothing was changed. Returns what the restored store holds.
+Result<BackupSummary> RestoreStore(std::string_view url, const std::string& backup_path);
 
 }  // namespace dc

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "storage/sqlite/database_file.h"
+#include "storage/sqlite/sqlite_restore.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 
@@ -47,16 +49,8 @@ std::string RedactPassword(std::string url) {
   return url;
 }
 
-}  // namespace
-
-std::string DescribeStoreUrl(std::string_view url) {
-  const std::string scheme = SchemeOf(url);
-  if (scheme.empty()) return "sqlite " + std::string(url);
-  if (scheme == "sqlite") return "sqlite " + std::string(url.substr(scheme.size() + 1));
-  return RedactPassword(std::string(url));
-}
-
-Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options) {
+// The SQLite file `url` names, or why it names none this build can open.
+Result<std::string> SqlitePathOf(std::string_view url) {
   const std::string scheme = SchemeOf(url);
   std::string path;
   if (scheme.empty()) {
@@ -74,9 +68,40 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
     return Status::InvalidArgument(
         "the database URL names no file; use sqlite:PATH or a file path");
   }
-  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
+  return path;
+}
+
+}  // namespace
+
+std::string DescribeStoreUrl(std::string_view url) {
+  const std::string scheme = SchemeOf(url);
+  if (scheme.empty()) return "sqlite " + std::string(url);
+  if (scheme == "sqlite") return "sqlite " + std::string(url.substr(scheme.size() + 1));
+  return RedactPassword(std::string(url));
+}
+
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options) {
+  Result<std::string> path = SqlitePathOf(url);
+  if (!path) return path.error();
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(*path, options);
   if (!store) return store.error();
   return std::unique_ptr<Store>(std::move(*store));
+}
+
+Result<BackupSummary> BackupStore(std::string_view url, const std::string& path, bool overwrite,
+                                  const StoreOptions& options) {
+  Result<std::string> db_path = SqlitePathOf(url);
+  if (!db_path) return db_path.error();
+  if (!FileExists(*db_path)) return Status::NotFound("there is no database at " + *db_path);
+  Result<std::unique_ptr<Store>> store = OpenStore(url, options);
+  if (!store) return store.error();
+  return (*store)->BackupTo(path, overwrite);
+}
+
+Result<BackupSummary> RestoreStore(std::string_view url, const std::string& backup_path) {
+  Result<std::string> db_path = SqlitePathOf(url);
+  if (!db_path) return db_path.error();
+  return RestoreSqliteDatabase(backup_path, *db_path);
 }
 
 }  // namespace dc

@@ -97,21 +97,33 @@ Result<std::unique_ptr<IngestLog>> IngestLog::Open(const std::string& db_path, S
   if (log->dir_fd_ < 0) {
     return Status::Unavailable("cannot open directory " + directory + ": " + ErrorText(errno));
   }
-  DIR* dir = ::fdopendir(::dup(log->dir_fd_));
-  if (dir == nullptr) {
-    return Status::Unavailable("cannot list directory " + directory + ": " + ErrorText(errno));
-  }
-  ::rewinddir(dir);
-  const std::string base = BaseName(log->prefix_);
-  while (const dirent* entry = ::readdir(dir)) {
-    const uint64_t number = SegmentNumber(entry->d_name, base);
-    if (number != 0) log->found_.push_back(number);
-  }
-  ::closedir(dir);
-  std::sort(log->found_.begin(), log->found_.end());
+  Result<std::vector<uint64_t>> found = ListSegments(db_path);
+  if (!found) return found.error();
+  log->found_ = std::move(*found);
   log->segment_number_ = log->found_.empty() ? 0 : log->found_.back();
   log->removed_up_to_ = log->found_.empty() ? 0 : log->found_.front() - 1;
   return log;
+}
+
+Result<std::vector<uint64_t>> IngestLog::ListSegments(const std::string& db_path) {
+  const std::string directory = DirectoryOf(db_path);
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr) {
+    return Status::Unavailable("cannot list directory " + directory + ": " + ErrorText(errno));
+  }
+  std::vector<uint64_t> found;
+  const std::string base = BaseName(db_path + "-ingest");
+  while (const dirent* entry = ::readdir(dir)) {
+    const uint64_t number = SegmentNumber(entry->d_name, base);
+    if (number != 0) found.push_back(number);
+  }
+  ::closedir(dir);
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::string IngestLog::SegmentPathOf(const std::string& db_path, uint64_t number) {
+  return db_path + "-ingest." + std::to_string(number);
 }
 
 IngestLog::~IngestLog() {
@@ -138,7 +150,7 @@ uint64_t IngestLog::SegmentBytes(const std::string& db_path) {
 }
 
 std::string IngestLog::SegmentPath(uint64_t number) const {
-  return prefix_ + "." + std::to_string(number);
+  return prefix_ + "." + std::to_string(number);  // SegmentPathOf(db_path, number)
 }
 
 Result<std::vector<LoggedGroup>> IngestLog::ReadAll() {

@@ -44,6 +44,11 @@ class IngestLog {
   // (file sizes, zeros prepared ahead included). Reads the directory only,
   // so it may run beside every other method, on any thread.
   static uint64_t SegmentBytes(const std::string& db_path);
+  // The numbers of the segments beside `db_path`, ascending, and the path
+  // of one: for backup and restore, which handle segment files whole.
+  // Listing needs no lock; without it, segments may come and go meanwhile.
+  static Result<std::vector<uint64_t>> ListSegments(const std::string& db_path);
+  static std::string SegmentPathOf(const std::string& db_path, uint64_t number);
   ~IngestLog();
   IngestLog(const IngestLog&) = delete;
   IngestLog& operator=(const IngestLog&) = delete;

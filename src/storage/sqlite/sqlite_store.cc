@@ -100,12 +100,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   if (!appender) return appender.error();
 
   std::unique_ptr<SqliteStore> store(new SqliteStore());
+  store->path_ = path;
   {
     std::lock_guard<std::mutex> lock(store->writer_mu_);
     store->writer_ = std::move(*writer);
   }
   store->readers_ = std::move(*readers);
-  store->path_ = path;
   {
     std::lock_guard<std::mutex> lock(store->ingest_mu_);
     store->appender_ = std::move(*appender);

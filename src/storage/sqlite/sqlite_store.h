@@ -106,6 +106,9 @@ class SqliteStore final : public Store {
   // sqlite_store_health.cc
   Status CheckReady() override;
   uint64_t SizeOnDisk() override;
+  // sqlite_backup.cc: the tables as of one moment, plus what the ingest log
+  // held unmerged then, merged into one file.
+  Result<BackupSummary> BackupTo(const std::string& path, bool overwrite) override;
 
   // Merges every reading acknowledged so far into the tables now; when it
   // returns OK, the database file alone holds them (for tools and tests
@@ -215,11 +218,12 @@ class SqliteStore final : public Store {
   Status BumpCatalogVersion();
   Result<Asset> LoadAssetLocked(int64_t asset_id);
 
+  std::string path_;  // the database file; set by Open(), then immutable
+
   std::mutex writer_mu_;
   Writer writer_;  // guarded by writer_mu_
 
   std::unique_ptr<ReaderPool> readers_;  // set by Open(), then immutable
-  std::string path_;                     // set by Open(), then immutable
 
   std::mutex ingest_mu_;  // taken before merge_mu_ when both are held
   Appender appender_;     // guarded by ingest_mu_
