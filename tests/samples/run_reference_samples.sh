@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
 # Runs the upload samples of the public API reference (curl, Python
-# http.client, Node.js) against the real server, unchanged except for the
-# host (https -> http on a loopback port) and the ids and key, which come
-# from a fresh organisation and input made with the CLI. Each must print a
-# body equal to the reference's 201 answer.
+# http.client, Node.js) against the real server, each of which must print a
+# body equal to the reference's 201 answer. The ids and key come from a
+# fresh organisation and input made with the CLI.
 #
-# Usage: run_reference_samples.sh PATH/TO/datacooee
+#   run_reference_samples.sh PATH/TO/datacooee          over HTTP: the host
+#       becomes a loopback port (https -> http)
+#   run_reference_samples.sh PATH/TO/datacooee --https  over HTTPS, with the
+#       samples' own URLs: in a private network and mount namespace
+#       (unshare, as root), cloud.mydata.management resolves to 127.0.0.1
+#       through an /etc/hosts line, the server listens on 127.0.0.1:443 with
+#       a certificate made here by openssl, and each client verifies it
+#       against that certificate (CURL_CA_BUNDLE, SSL_CERT_FILE,
+#       NODE_EXTRA_CA_CERTS): nothing of the samples changes but ids and key.
 set -euo pipefail
 
-BIN=${1:?usage: $0 PATH/TO/datacooee}
+BIN=${1:?usage: $0 PATH/TO/datacooee [--https]}
+MODE=${2:-http}
+if [[ $MODE == --https && -z ${DATACOOEE_SAMPLES_NAMESPACE:-} ]]; then
+  command -v unshare >/dev/null || { echo "FAIL: unshare (util-linux) is needed" >&2; exit 1; }
+  exec env DATACOOEE_SAMPLES_NAMESPACE=1 unshare --mount --net -- bash "$0" "$@"
+fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/datacooee-samples-XXXXXX")
 SERVER_PID=
 cleanup() {
@@ -29,6 +41,21 @@ fail() {
   exit 1
 }
 
+HOST=cloud.mydata.management
+LISTEN=127.0.0.1:0
+SERVE_TLS=()
+if [[ $MODE == --https ]]; then
+  ip link set lo up || fail "cannot bring up loopback in the network namespace"
+  printf '127.0.0.1 localhost\n127.0.0.1 %s\n' "$HOST" >"$TMP/hosts"
+  mount --bind "$TMP/hosts" /etc/hosts || fail "cannot bind-mount a hosts file"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=$HOST" -addext "subjectAltName=DNS:$HOST" \
+    -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>"$TMP/openssl.err" ||
+    fail "openssl could not make a certificate: $(cat "$TMP/openssl.err")"
+  LISTEN=127.0.0.1:443
+  SERVE_TLS=(--tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem")
+fi
+
 DB=$TMP/samples.db
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
@@ -38,7 +65,7 @@ API_KEY=$(json_field api_key <<<"$ORG_JSON")
 INPUT_JSON=$("$BIN" input create --db "$DB" --org "$ORG_ID" --name "Sample input")
 INPUT_ID=$(json_field id <<<"$INPUT_JSON")
 
-"$BIN" serve --db "$DB" --listen 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.err" &
+"$BIN" serve --db "$DB" --listen "$LISTEN" "${SERVE_TLS[@]}" >"$TMP/server.out" 2>"$TMP/server.err" &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 200); do
@@ -140,25 +167,28 @@ EOF
 # Replaces the reference's placeholders in FILE (in place). Python, not sed:
 # the organisation id may hold '/' and '+'.
 localize() {
-  ORG_ID=$ORG_ID API_KEY=$API_KEY INPUT_ID=$INPUT_ID PORT=$PORT python3 - "$1" <<'EOF'
+  ORG_ID=$ORG_ID API_KEY=$API_KEY INPUT_ID=$INPUT_ID PORT=$PORT MODE=$MODE python3 - "$1" <<'EOF'
 import os, sys
 path = sys.argv[1]
 text = open(path).read()
 port = os.environ["PORT"]
-swaps = [
+swaps = [] if os.environ["MODE"] == "--https" else [
     ("https://cloud.mydata.management", "http://127.0.0.1:" + port),         # curl
     ('http.client.HTTPSConnection("cloud.mydata.management")',
      'http.client.HTTPConnection("127.0.0.1", ' + port + ')'),               # Python
     ('require("https")', 'require("http")'),                                 # Node.js
     ('"hostname": "cloud.mydata.management"', '"hostname": "127.0.0.1"'),
     ('"port": null', '"port": ' + port),
+]
+swaps += [
     ("ZnlvcWXXXXXXXXXXXXXXXXXXXX5ieXVieHgudng=", os.environ["ORG_ID"]),
     ("f13d34bxxxxxxxxxxxxxxxxxxxa5da135d61", os.environ["API_KEY"]),
     ("senxxxxxxxxxx", os.environ["INPUT_ID"]),
 ]
 for old, new in swaps:
     text = text.replace(old, new)
-assert "cloud.mydata.management" not in text and "xxxxxxxxxx" not in text, text
+assert "xxxxxxxxxx" not in text, text
+assert os.environ["MODE"] == "--https" or "cloud.mydata.management" not in text, text
 open(path, "w").write(text)
 EOF
 }
@@ -206,6 +236,16 @@ localize "$TMP/sample.py"
 localize "$TMP/sample.js"
 
 command -v curl >/dev/null || fail "curl is not installed"
+if [[ $MODE == --https ]]; then
+  # Each client verifies the server against the certificate made above, and
+  # only because it is told to trust it: without that, curl refuses.
+  if curl -sS --max-time 10 "https://$HOST/healthz" >/dev/null 2>"$TMP/untrusted.err"; then
+    fail "curl accepted a certificate it was not told to trust"
+  fi
+  grep -qi "certificate" "$TMP/untrusted.err" ||
+    fail "curl failed, but not on the certificate: $(cat "$TMP/untrusted.err")"
+  export CURL_CA_BUNDLE=$TMP/cert.pem SSL_CERT_FILE=$TMP/cert.pem NODE_EXTRA_CA_CERTS=$TMP/cert.pem
+fi
 run_sample curl bash "$TMP/sample.sh"
 run_sample python python3 "$TMP/sample.py"
 if command -v node >/dev/null; then
