@@ -128,10 +128,12 @@ int main(int argc, char** argv) {
   env(serve_cmd->add_option("--log-level", serve.log.level,
                             "trace, debug, info, warn, error, critical or off"),
       "DATACOOEE_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
   env(serve_cmd->add_option("--log-format", serve.log.format,
                             "text, or json: one JSON object per line on stderr"),
       "DATACOOEE_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   env(serve_cmd->add_option("--access-log", serve.log.access_log,
                             "one log line per request (true or false)"),
@@ -221,7 +223,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end with 0; every usage error with 2, whatever
+    // CLI11's own code for it (docs/api.md, "Setting up").
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -90,6 +90,69 @@ class CliTest : public ::testing::Test {
   std::string db_;
 };
 
+// ---- usage --------------------------------------------------------------
+
+TEST_F(CliTest, UsageErrorsExit2AndVersionAndHelpExit0) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"org", "create"},                 // a required option missing
+           {"serve", "--log-format", "xml"},  // a value not among the choices
+           {"serve", "--sync", "sometimes"},
+           {"serve", "--idle-timeout-ms", "-5"},
+           {"no-such-command"}}) {
+    const CommandResult result = RunDatacooee(args);
+    EXPECT_EQ(result.exit_code, 2)
+        << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << result.err;
+    EXPECT_TRUE(result.out.empty()) << result.out;
+  }
+  const CommandResult version = RunDatacooee({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(Matches(version.out, "datacooee [0-9]+\\.[0-9]+\\.[0-9]+\n")) << version.out;
+  const CommandResult help = RunDatacooee({"serve", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  // Every serve option names its environment variable.
+  for (const char* variable :
+       {"DATACOOEE_DB", "DATACOOEE_LISTEN", "DATACOOEE_SYNC", "DATACOOEE_THREADS",
+        "DATACOOEE_MAX_CONNECTIONS", "DATACOOEE_IDLE_TIMEOUT_MS", "DATACOOEE_HEADER_TIMEOUT_MS",
+        "DATACOOEE_BODY_TIMEOUT_MS", "DATACOOEE_TLS_CERT", "DATACOOEE_TLS_KEY",
+        "DATACOOEE_LOG_LEVEL", "DATACOOEE_LOG_FORMAT", "DATACOOEE_ACCESS_LOG",
+        "DATACOOEE_METRICS_TOKEN"}) {
+    EXPECT_NE(help.out.find(std::string("(Env:") + variable + ")"), std::string::npos)
+        << variable << " missing from serve --help:\n"
+        << help.out;
+  }
+}
+
+// An option given only by its variable takes effect; a flag wins over it.
+TEST_F(CliTest, ServeOptionsComeFromTheEnvironmentAndAFlagWins) {
+  // The server inherits this process's environment (one test per process).
+  ASSERT_EQ(setenv("DATACOOEE_LOG_FORMAT", "json", 1), 0);
+  ASSERT_EQ(setenv("DATACOOEE_LOG_LEVEL", "debug", 1), 0);
+  std::string json_log, text_log;
+  {
+    ServerProcess server(db_);
+    HttpClient client(server.port());
+    EXPECT_EQ(client.Request("GET", "/healthz").status, 200);
+    server.Stop(SIGTERM);
+    json_log = server.StderrText();
+  }
+  {
+    ServerProcess server(db_, {"--log-format", "text"});
+    HttpClient client(server.port());
+    EXPECT_EQ(client.Request("GET", "/healthz").status, 200);
+    server.Stop(SIGTERM);
+    text_log = server.StderrText();
+  }
+  unsetenv("DATACOOEE_LOG_FORMAT");
+  unsetenv("DATACOOEE_LOG_LEVEL");
+  // Health checks log at debug level, which the variable asked for.
+  EXPECT_NE(json_log.find(R"("msg":"request","method":"GET","route":"/healthz","status":200)"),
+            std::string::npos)
+      << json_log;
+  EXPECT_EQ(text_log.find(R"({"time":)"), std::string::npos) << text_log;
+  EXPECT_NE(text_log.find("request method=GET route=/healthz status=200"), std::string::npos)
+      << text_log;
+}
+
 // ---- org ----------------------------------------------------------------
 
 TEST_F(CliTest, OrgCreatePrintsIdNameAndAGeneratedKey) {
