@@ -65,8 +65,7 @@ void RequestMetrics::Collect(TextWriter& out) const {
   }
   constexpr std::string_view kDuration = "datacooee_http_request_duration_seconds";
   out.Family(kDuration,
-             "Time from a request's head being read to its response being handed to the "
-             "connection, by route pattern",
+             "Time from a request's first byte to its response written, by route pattern",
              MetricType::kHistogram);
   for (const auto& route : routes_) {
     const Label label{"route", route->pattern};

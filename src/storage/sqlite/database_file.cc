@@ -10,21 +10,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "storage/sqlite/file_util.h"
 #include "storage/sqlite/ingest_log.h"
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/sqlite_status.h"
 
 namespace dc {
 namespace {
-
-std::string ErrorText(int error) { return std::strerror(error); }
-
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 // fsync of whatever `path` names, opened with `flags`.
 Status SyncPath(const std::string& path, int flags) {

@@ -12,23 +12,10 @@
 #include <thread>
 
 #include "metrics/histogram.h"
+#include "storage/sqlite/file_util.h"
 
 namespace dc {
 namespace {
-
-std::string ErrorText(int error) { return std::strerror(error); }
-
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string BaseName(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 // The segment number in a directory entry named PREFIX.N, or 0.
 uint64_t SegmentNumber(std::string_view name, std::string_view prefix) {
