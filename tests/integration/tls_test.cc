@@ -1,4 +1,4 @@
-// HTTPS (docs/operations.md, "TLS"): the handshake under the header timeout,
+// HTTPS (`serve --tls-cert/--tls-key`): the handshake under the header timeout,
 // TLS 1.2 and 1.3 only, ALPN http/1.1 only, no renegotiation, plain HTTP
 // on the HTTPS port, SIGHUP reloading the certificate and key, and the
 // startup errors of bad certificate files. The limits themselves run over
@@ -15,7 +15,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "integration/fixture.h"
@@ -279,6 +281,101 @@ TEST_F(TlsTest, SighupWithABrokenKeyKeepsTheOldCertificate) {
   EXPECT_EQ(UploadOn(*fresh, 2).status, 201);
   EXPECT_EQ(UploadOn(*old, 3).status, 201);
   EXPECT_EQ(waitpid(server_->pid(), nullptr, WNOHANG), 0);
+}
+
+// Every place held mid-request. Over TLS a refused newcomer must finish its
+// handshake to read its 503, so past the cap on refused connections that
+// linger (128) the server closes it before the handshake instead of
+// holding it, placeless, for a handshake the client paces; the plain form
+// of this case (hostile_test.cc) has every such newcomer read a 503.
+class TlsLimitTest : public ServerTest {
+ protected:
+  static constexpr int kMaxConnections = 8;
+  // The test certificate, which RawConnection trusts.
+  std::vector<std::string> ServerArgs() const override {
+    return {"--tls-cert",          SharedTestCertificate().cert_file,
+            "--tls-key",           SharedTestCertificate().key_file,
+            "--max-connections",   std::to_string(kMaxConnections),
+            "--header-timeout-ms", std::to_string(kHeaderTimeoutMs)};
+  }
+  std::string UploadHead(size_t body_size) const {
+    std::string head = "POST " + UploadTarget(input_) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto& [name, value] : UploadHeaders(org_)) head += name + ": " + value + "\r\n";
+    return head + "Expect: 100-continue\r\nContent-Length: " + std::to_string(body_size) +
+           "\r\n\r\n";
+  }
+  void ExpectServed(int second) {
+    HttpClient client(server_->port(), Transport::kTls);
+    HttpResponse created = client.Request("POST", UploadTarget(input_), UploadHeaders(org_),
+                                          SingleBody(Attributes("1", TimestampAt(second)), input_));
+    EXPECT_EQ(created.status, 201) << created.body;
+  }
+};
+
+int CountFds(pid_t pid) {
+  int count = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_F(TlsLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503OrAreClosedBeforeTheHandshake) {
+  ExpectServed(0);
+  const int baseline_fds = CountFds(server_->pid());
+  std::vector<std::unique_ptr<RawConnection>> busy;
+  std::vector<std::string> bodies;
+  for (int i = 0; i < kMaxConnections; ++i) {
+    bodies.push_back(SingleBody(Attributes("1", TimestampAt(100 + i)), input_));
+    busy.push_back(std::make_unique<RawConnection>(server_->port(), Transport::kTls));
+    busy.back()->Send(UploadHead(bodies.back().size()));
+    std::optional<HttpResponse> interim = busy.back()->ReadResponse();
+    ASSERT_TRUE(interim.has_value());
+    ASSERT_EQ(interim->status, 100);  // the head is read: the place is busy
+    busy.back()->Send(bodies.back().substr(0, 10));
+  }
+
+  constexpr int kNewcomers = 300;
+  std::vector<std::unique_ptr<RawConnection>> flood;
+  int closed_before_handshake = 0;
+  for (int i = 0; i < kNewcomers; ++i) {
+    try {
+      flood.push_back(std::make_unique<RawConnection>(server_->port(), Transport::kTls));
+    } catch (const std::exception&) {
+      ++closed_before_handshake;
+    }
+  }
+  int refused = 0;
+  for (size_t i = 0; i < flood.size(); ++i) {
+    SCOPED_TRACE("newcomer " + std::to_string(i));
+    std::optional<HttpResponse> answer = flood[i]->ReadResponse(5000);
+    ASSERT_TRUE(answer.has_value()) << "a newcomer past its handshake got no 503";
+    EXPECT_TRUE(IsError(*answer, 503));
+    EXPECT_EQ(answer->Header("retry-after"), "1");
+    EXPECT_FALSE(answer->keep_alive);
+    EXPECT_TRUE(flood[i]->ClosedWithin(3000));
+    ++refused;
+  }
+  std::printf("TLS 503 flood: %d newcomers read a 503, %d were closed before their handshake\n",
+              refused, closed_before_handshake);
+  // The lingering ones, at least, read their 503.
+  EXPECT_GE(refused, 128);
+  EXPECT_EQ(refused + closed_before_handshake, kNewcomers);
+  // Refused connections hold no place, and at most 128 linger.
+  EXPECT_LE(CountFds(server_->pid()), baseline_fds + kMaxConnections + 128 + 4);
+
+  // The uploads in progress go on; then their places make room again.
+  for (int i = 0; i < kMaxConnections; ++i) {
+    SCOPED_TRACE("busy connection " + std::to_string(i));
+    busy[i]->Send(std::string_view(bodies[i]).substr(10));
+    std::optional<HttpResponse> created = busy[i]->ReadResponse();
+    ASSERT_TRUE(created.has_value());
+    EXPECT_EQ(created->status, 201) << created->body;
+  }
+  ExpectServed(1);
+  EXPECT_EQ(CountReadings(db_, input_), kMaxConnections + 2);
 }
 
 // Each bad start exits 2 before serving, its message naming the file or flag.

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 #include <climits>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "support/beast_response.h"
 #include "support/test_certificate.h"
@@ -126,10 +128,13 @@ void RawConnection::Handshake() {
     const int error = SSL_get_error(ssl_, result);
     const int64_t left = MillisLeft(deadline);
     if ((error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) || left <= 0) {
+      char reason[256] = "timed out";
+      if (left > 0) ERR_error_string_n(ERR_get_error(), reason, sizeof reason);
+      ERR_clear_error();
       SSL_free(ssl_);
       ssl_ = nullptr;
       close(fd_);
-      throw std::runtime_error("TLS handshake failed");
+      throw std::runtime_error(std::string("TLS handshake failed: ") + reason);
     }
     Wait(error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, static_cast<int>(left));
   }

@@ -88,7 +88,8 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
   const auto names = [&](const char* flag) {
     return std::find(extra_args.begin(), extra_args.end(), flag) != extra_args.end();
   };
-  if (TlsTestMode() && !names("--tls-cert") && !names("--tls-key")) {
+  const bool add_tls = TlsTestMode() && !names("--tls-cert") && !names("--tls-key");
+  if (add_tls) {
     const TestCertificate& certificate = SharedTestCertificate();
     args.insert(args.end(),
                 {"--tls-cert", certificate.cert_file, "--tls-key", certificate.key_file});
@@ -113,6 +114,11 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
   if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
     Kill();
     throw std::runtime_error("server did not start: '" + line + "'; stderr: " + StderrText());
+  }
+  if (add_tls && line.find("https://") == std::string::npos) {
+    Kill();
+    throw std::runtime_error("server started with the test certificate is not on HTTPS: '" + line +
+                             "'");
   }
   port_ = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
   listening_line_ = line;
