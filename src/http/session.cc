@@ -1,5 +1,8 @@
 #include "http/session.h"
 
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/dispatch.hpp>
@@ -465,19 +468,49 @@ void Session<Stream>::OnWrite(bool close, beast::error_code ec) {
   if (ec) return Close();
   if (close) {
     if (!body_unread_) return Close();
-    // Over TLS the send side stays open: a TCP half-close would cut the
-    // TLS session short of its close_notify, which Close() sends after.
-    if constexpr (!kTls) {
-      beast::error_code ignored;
-      Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    }
     Tcp().expires_after(kLingerTime);
+    // The client sees the end right after the response (a FIN, or over TLS
+    // a close_notify), while what it still sends is read and dropped.
+    if constexpr (kTls) return SendCloseNotify();
+    beast::error_code ignored;
+    Tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     return DoLingeringClose();
   }
   parser_.reset();
   // A large body's memory goes back now, not when the next response comes.
   body_ = std::string();
   DoReadIdle();
+}
+
+// TLS's half-close: sends close_notify without waiting for the client's.
+// A TCP half-close would cut the session short of its close_notify, and
+// Asio's async_shutdown waits for the client's close_notify with an
+// SSL_shutdown that fails on any data the client still sends (a reset, which
+// may destroy the response before the client reads it). So the alert is
+// made into a memory BIO standing in for the session's own and written to
+// the socket directly; SSL_read, in the lingering reads, still takes (and
+// drops) what the client sends after it.
+template <class Stream>
+void Session<Stream>::SendCloseNotify() {
+  if constexpr (kTls) {
+    shutting_down_ = true;  // Close() must not send another
+    SSL* ssl = stream_.native_handle();
+    BIO* session_bio = SSL_get_wbio(ssl);
+    BIO* alert = BIO_new(BIO_s_mem());
+    if (alert == nullptr) return CloseSocket();
+    BIO_up_ref(session_bio);    // SSL_set0_wbio releases the reference it held
+    SSL_set0_wbio(ssl, alert);  // takes `alert`
+    SSL_shutdown(ssl);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(alert, &data);
+    head_.assign(data, size > 0 ? static_cast<size_t>(size) : 0);  // the response is sent
+    SSL_set0_wbio(ssl, session_bio);  // frees `alert`, takes our reference
+    net::async_write(Tcp(), net::buffer(head_),
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->CloseSocket();
+                       self->DoLingeringClose();
+                     });
+  }
 }
 
 // Reads and drops what the client still sends until it closes or the linger

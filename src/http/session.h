@@ -87,6 +87,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool HasUnreadBytes();
   void Close();
   void CloseSocket();
+  void SendCloseNotify();
   void DoLingeringClose();
   Responder MakeResponder();
 

@@ -9,19 +9,9 @@
 // would cost if the server buffered it. Each case prints
 // "hostile case NAME: peak RSS X MiB (baseline Y MiB)".
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,7 +29,7 @@
 #include <vector>
 
 #include "integration/fixture.h"
-#include "support/beast_response.h"
+#include "support/raw_connection.h"
 
 namespace dc::testing {
 namespace {
@@ -142,122 +132,6 @@ bool IsValidUtf8(std::string_view text) {
   }
   return true;
 }
-
-// One TCP connection to the server on a non-blocking socket, cheap enough
-// to hold hundreds; every wait is bounded.
-class RawConnection {
- public:
-  explicit RawConnection(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      close(fd_);
-      throw std::runtime_error("connect failed");
-    }
-    const int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
-  }
-  ~RawConnection() { close(fd_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  // Writes `bytes`, waiting at most `wait_ms` for room; returns how many
-  // were written (fewer when the server stopped reading or closed).
-  size_t Send(std::string_view bytes, int wait_ms = 5000) {
-    size_t sent = 0;
-    const auto deadline = Clock::now() + milliseconds(wait_ms);
-    while (sent < bytes.size() && !write_failed_) {
-      const ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        write_failed_ = true;  // EPIPE, ECONNRESET: the server has closed
-        break;
-      }
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) break;
-      pollfd p{fd_, POLLOUT, 0};
-      poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
-      Pump();  // keep reading, so the server's answer cannot block its reads
-    }
-    return sent;
-  }
-
-  // Reads what has arrived without waiting. False once the server has
-  // closed its side (it may still read: a lingering close).
-  bool Pump() {
-    char chunk[16 * 1024];
-    while (!read_closed_) {
-      const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
-      if (n > 0) {
-        received_.append(chunk, static_cast<size_t>(n));
-      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        read_closed_ = true;
-      } else {
-        break;
-      }
-    }
-    return !read_closed_;
-  }
-
-  // True when the server has closed the connection, or its sending side
-  // (EOF or reset), within `wait_ms`; what it sent meanwhile stays
-  // readable.
-  bool ClosedWithin(int wait_ms) {
-    const auto deadline = Clock::now() + milliseconds(wait_ms);
-    while (Pump()) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
-    }
-    return true;
-  }
-  bool ClosedNow() { return !Pump(); }
-
-  // Parses one response from what arrives within `wait_ms`; nullopt when
-  // none is complete by then (or the connection closed first).
-  std::optional<HttpResponse> ReadResponse(int wait_ms = 10000) {
-    namespace bhttp = boost::beast::http;
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.eager(true);
-    parser.body_limit(std::numeric_limits<uint64_t>::max());
-    const auto deadline = Clock::now() + milliseconds(wait_ms);
-    while (true) {
-      if (!received_.empty()) {
-        boost::beast::error_code ec;
-        const size_t used = parser.put(boost::asio::buffer(received_), ec);
-        received_.erase(0, used);
-        if (ec && ec != bhttp::error::need_more) return std::nullopt;
-        if (parser.is_done()) break;
-        if (used > 0 && !received_.empty()) continue;
-      }
-      const bool open = Pump();
-      if (!received_.empty()) continue;
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-      if (!open || left <= 0) return std::nullopt;
-      pollfd p{fd_, POLLIN, 0};
-      poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
-    }
-    return FromBeast(parser.get());
-  }
-
-  // Bytes received and not yet parsed.
-  const std::string& received() const { return received_; }
-
- private:
-  int fd_ = -1;
-  bool read_closed_ = false;
-  bool write_failed_ = false;
-  std::string received_;
-};
 
 // `response` is the docs/api.md "Errors" error with `status` and a valid UTF-8 body (the
 // fixture's JSON parser does not check the encoding).

@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/test_certificate.h"
 
 namespace dc::testing {
 
@@ -82,6 +85,15 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
   std::vector<std::string> args = {DatacooeeBinary(), "serve",      "--db", db_url,
                                    "--listen",        "127.0.0.1:0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  const auto names = [&](const char* flag) {
+    return std::find(extra_args.begin(), extra_args.end(), flag) != extra_args.end();
+  };
+  const bool add_tls = TlsTestMode() && !names("--tls-cert") && !names("--tls-key");
+  if (add_tls) {
+    const TestCertificate& certificate = SharedTestCertificate();
+    args.insert(args.end(),
+                {"--tls-cert", certificate.cert_file, "--tls-key", certificate.key_file});
+  }
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out_pipe[1], 1);
@@ -103,7 +115,13 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
     Kill();
     throw std::runtime_error("server did not start: '" + line + "'; stderr: " + StderrText());
   }
+  if (add_tls && line.find("https://") == std::string::npos) {
+    Kill();
+    throw std::runtime_error("server started with the test certificate is not on HTTPS: '" + line +
+                             "'");
+  }
   port_ = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
+  listening_line_ = line;
 }
 
 ServerProcess::~ServerProcess() {

@@ -29,7 +29,9 @@ CommandResult RunDatacooee(const std::vector<std::string>& args,
 
 // The real server binary, started with `serve --db DB --listen
 // 127.0.0.1:0` plus extra arguments; ready once it printed its port.
-// Killed with SIGKILL on destruction if still running.
+// Killed with SIGKILL on destruction if still running. In TlsTestMode()
+// (support/test_certificate.h) it serves HTTPS with the test certificate,
+// unless the extra arguments name a certificate or key themselves.
 class ServerProcess {
  public:
   ServerProcess(std::string db_url, std::vector<std::string> extra_args = {});
@@ -38,6 +40,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   uint16_t port() const { return port_; }
+  // The line the server printed first: "datacooee listening on URL".
+  const std::string& listening_line() const { return listening_line_; }
   pid_t pid() const { return pid_; }
   // Sends `signal` and waits for the exit; returns the exit status as from
   // waitpid (use WIFEXITED etc.).
@@ -50,6 +54,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  std::string listening_line_;
   std::string stderr_path_;
 };
 
