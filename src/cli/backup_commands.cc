@@ -1,7 +1,5 @@
 #include "cli/backup_commands.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cli/json_output.h"
 #include "storage/store.h"
 
 namespace dc::cli {
@@ -23,15 +22,10 @@ struct BackupArgs {
   bool force = false;
 };
 
-void Field(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key, const std::string& v) {
-  w.Key(key);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-
 void PrintSummary(const char* path_key, const std::string& path, const BackupSummary& summary,
                   double seconds, const std::string* from) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  JsonWriter w(buffer);
   w.StartObject();
   Field(w, path_key, path);
   if (from != nullptr) Field(w, "from", *from);

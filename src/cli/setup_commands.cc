@@ -1,21 +1,14 @@
 #include "cli/setup_commands.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "auth/api_key.h"
 #include "auth/random_ids.h"
+#include "cli/json_output.h"
 #include "domain/ids.h"
 
 namespace dc::cli {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void Field(Writer& writer, const char* key, const std::string& value) {
-  writer.Key(key);
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
+using Writer = JsonWriter;
 
 std::string Finish(rapidjson::StringBuffer& buffer) {
   return std::string(buffer.GetString(), buffer.GetSize());

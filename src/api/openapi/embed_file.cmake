@@ -22,12 +22,15 @@ file(WRITE "${OUTPUT}.tmp"
 namespace dc::api {
 namespace {
 
-constexpr char kBytes[] = {
+// Named for its function: unity builds compile several of these together.
+constexpr char k${FUNCTION}Bytes[] = {
     ${bytes}'\\0'};
 
 }  // namespace
 
-std::string_view ${FUNCTION}() { return std::string_view(kBytes, sizeof(kBytes) - 1); }
+std::string_view ${FUNCTION}() {
+  return std::string_view(k${FUNCTION}Bytes, sizeof(k${FUNCTION}Bytes) - 1);
+}
 
 }  // namespace dc::api
 ")
