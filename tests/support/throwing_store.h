@@ -111,7 +111,7 @@ class ThrowingStore final : public Store {
     MaybeThrow(Point::kStatistics);
     return real_.Statistics(scan);
   }
-  Result<std::optional<StoredReading>> FindReading(int64_t input_pk, Timestamp ts) override {
+  Result<std::optional<dc::StoredReading>> FindReading(int64_t input_pk, Timestamp ts) override {
     return real_.FindReading(input_pk, ts);
   }
   Result<int64_t> CountReadings(int64_t input_pk) override { return real_.CountReadings(input_pk); }
