@@ -67,6 +67,10 @@ class FaultInjectionTest : public ::testing::Test {
     ASSERT_TRUE(catalog) << catalog.error().ToString();
     catalog_ = std::move(*catalog);
     writer_ = std::make_unique<IngestWriter>(*store_, IngestOptions{.metrics = &metrics_.ingest()});
+    // As `serve` wires it: a scrape asks the store for its size.
+    metrics_.SetProbes({.open_connections = {}, .queued_readings = {}, .store_size_bytes = [this] {
+                          return static_cast<double>(store_->SizeOnDisk());
+                        }});
     const api::OpsOptions ops{.metrics = &metrics_, .metrics_token = ""};
     http::Router router = api::BuildRouter(*catalog_, *writer_, *store_, reads_, ops);
     AddThrowingRoutes(router);
@@ -282,6 +286,33 @@ TEST_F(FaultInjectionTest, AdmissionThatThrowsGets500) {
   EXPECT_TRUE(IsError(client.Request("GET", kThrowingAdmission), 500));
   HttpClient next(port_);
   EXPECT_EQ(next.Request("GET", "/healthz").status, 200);
+}
+
+// The ops routes' tasks on the read pool: a /readyz whose store check
+// throws, and a /metrics scrape whose probe throws, are answered 500 with
+// the error body (not dropped, leaving the client with a closed connection
+// and no answer); the next probe and scrape are answered.
+TEST_F(FaultInjectionTest, ReadyzAndMetricsWhoseStoreProbeThrowsGet500) {
+  for (Fault fault : {Fault::kBadAlloc, Fault::kRuntimeError, Fault::kInt}) {
+    SCOPED_TRACE(FaultName(fault));
+    store_->Arm(Point::kCheckReady, fault);
+    {
+      HttpClient client(port_);
+      EXPECT_TRUE(IsError(client.Request("GET", "/readyz"), 500));
+    }
+    store_->Arm(Point::kSizeOnDisk, fault);
+    {
+      HttpClient client(port_);
+      EXPECT_TRUE(IsError(client.Request("GET", "/metrics"), 500));
+    }
+    HttpClient client(port_);
+    EXPECT_EQ(client.Request("GET", "/readyz").status, 200);
+    const HttpResponse scrape = client.Request("GET", "/metrics");
+    EXPECT_EQ(scrape.status, 200);
+    EXPECT_NE(scrape.body.find("datacooee_store_size_bytes"), std::string::npos) << scrape.body;
+  }
+  EXPECT_EQ(store_->thrown(Point::kCheckReady), 3);
+  EXPECT_EQ(store_->thrown(Point::kSizeOnDisk), 3);
 }
 
 // Every fault in turn on one server, which is still serving afterwards.

@@ -35,6 +35,8 @@ class ThrowingStore final : public Store {
     kScanVisit,     // ScanReadings throws from inside the real store's scan,
                     // at the first reading it visits (while it holds a reader)
     kStatistics,    // Statistics throws before the real store sees the call
+    kCheckReady,    // CheckReady throws (a /readyz probe)
+    kSizeOnDisk,    // SizeOnDisk throws (a /metrics scrape's probe)
   };
   // What is thrown.
   enum class Fault { kBadAlloc, kRuntimeError, kInt };
@@ -115,14 +117,20 @@ class ThrowingStore final : public Store {
     return real_.FindReading(input_pk, ts);
   }
   Result<int64_t> CountReadings(int64_t input_pk) override { return real_.CountReadings(input_pk); }
-  Status CheckReady() override { return real_.CheckReady(); }
-  uint64_t SizeOnDisk() override { return real_.SizeOnDisk(); }
+  Status CheckReady() override {
+    MaybeThrow(Point::kCheckReady);
+    return real_.CheckReady();
+  }
+  uint64_t SizeOnDisk() override {
+    MaybeThrow(Point::kSizeOnDisk);
+    return real_.SizeOnDisk();
+  }
   Result<BackupSummary> BackupTo(const std::string& path, bool overwrite) override {
     return real_.BackupTo(path, overwrite);
   }
 
  private:
-  static constexpr int kPoints = 4;
+  static constexpr int kPoints = 6;
   struct Armed {
     Fault fault = Fault::kBadAlloc;
     int times = 0;
