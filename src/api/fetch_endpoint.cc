@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/fetch_writer.h"
+#include "api/guarded_task.h"
 #include "api/request_auth.h"
 #include "http/router.h"
 #include "storage/storage_failure.h"
@@ -128,18 +129,6 @@ http::Response Execute(const Plan& plan, Store& store) {
   return response;
 }
 
-// A task on the read pool has no router around it: what it throws is
-// answered here, or the client would wait for an answer forever.
-http::Response ExecuteGuarded(const Plan& plan, Store& store) {
-  try {
-    return Execute(plan, store);
-  } catch (const std::exception& e) {
-    return http::InternalError("a fetch", e.what());
-  } catch (...) {
-    return http::InternalError("a fetch", "an exception of unknown type");
-  }
-}
-
 }  // namespace
 
 http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const CatalogCache& catalog,
@@ -157,12 +146,12 @@ http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const Cat
     Status resolved = Resolve(**org, plan.get());
     if (!resolved.ok()) return ForOrg(org_id, http::ErrorResponse(resolved));
 
-    return http::BodyHandler{kGetBodyLimit,
-                             [plan, &store, &reads, org_id](std::string, http::Responder respond) {
-                               reads.Post([plan, &store, org_id, respond = std::move(respond)] {
-                                 respond(ForOrg(org_id, ExecuteGuarded(*plan, store)));
-                               });
-                             }};
+    return http::BodyHandler{
+        kGetBodyLimit, [plan, &store, &reads, org_id](std::string, http::Responder respond) {
+          reads.Post([plan, &store, org_id, respond = std::move(respond)] {
+            respond(ForOrg(org_id, RunGuarded("a fetch", [&] { return Execute(*plan, store); })));
+          });
+        }};
   };
 }
 

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "api/guarded_task.h"
+
 namespace dc::api {
 namespace {
 
@@ -30,6 +32,12 @@ std::string UnavailableBody(const std::string& reason) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+http::Response ReadyResponse(Store& store) {
+  const Status ready = store.CheckReady();
+  return ready.ok() ? HealthResponse(200, R"({"status":"ready"})")
+                    : HealthResponse(503, UnavailableBody(ready.detail()));
+}
+
 }  // namespace
 
 http::Endpoint MakeHealthEndpoint() {
@@ -45,9 +53,7 @@ http::Endpoint MakeReadyEndpoint(Store& store, ThreadPool& reads) {
     return http::BodyHandler{
         1024, [&store, &reads](std::string, http::Responder respond) {
           reads.Post([&store, respond = std::move(respond)] {
-            const Status ready = store.CheckReady();
-            respond(ready.ok() ? HealthResponse(200, R"({"status":"ready"})")
-                               : HealthResponse(503, UnavailableBody(ready.detail())));
+            respond(RunGuarded("/readyz", [&store] { return ReadyResponse(store); }));
           });
         }};
   };

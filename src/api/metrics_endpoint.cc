@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "api/guarded_task.h"
 #include "auth/secret_compare.h"
 
 namespace dc::api {
@@ -31,6 +32,16 @@ http::Response Unauthorized(std::string detail) {
   return response;
 }
 
+// Render() runs the probes (the store's size, ...), which may throw.
+http::Response MetricsResponse(const metrics::ServerMetrics& metrics) {
+  http::Response response;
+  response.status = 200;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = metrics.Render();
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
 }  // namespace
 
 http::Endpoint MakeMetricsEndpoint(const metrics::ServerMetrics& metrics, std::string token,
@@ -42,16 +53,12 @@ http::Endpoint MakeMetricsEndpoint(const metrics::ServerMetrics& metrics, std::s
       if (!given) return Unauthorized("/metrics needs an Authorization: Bearer token");
       if (!SecretsEqual(*given, token)) return Unauthorized("the metrics token is not valid");
     }
-    return http::BodyHandler{1024, [&metrics, &reads](std::string, http::Responder respond) {
-                               reads.Post([&metrics, respond = std::move(respond)] {
-                                 http::Response response;
-                                 response.status = 200;
-                                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                                 response.body = metrics.Render();
-                                 response.headers.emplace_back("Cache-Control", "no-store");
-                                 respond(std::move(response));
-                               });
-                             }};
+    return http::BodyHandler{
+        1024, [&metrics, &reads](std::string, http::Responder respond) {
+          reads.Post([&metrics, respond = std::move(respond)] {
+            respond(RunGuarded("/metrics", [&metrics] { return MetricsResponse(metrics); }));
+          });
+        }};
   };
 }
 

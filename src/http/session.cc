@@ -417,9 +417,22 @@ template <class Stream>
 Responder Session<Stream>::MakeResponder() {
   // The tracked executor keeps the io_context running until the response is
   // delivered, even while the work is on another thread (ingest writer).
-  auto work = net::prefer(Tcp().get_executor(), net::execution::outstanding_work.tracked);
-  return [self = this->shared_from_this(), work](Response response) mutable {
-    net::post(work, [self, response = std::move(response)]() mutable {
+  using Work =
+      decltype(net::prefer(std::declval<Executor>(), net::execution::outstanding_work.tracked));
+  // The responder is destroyed on the thread that called it (or dropped
+  // it), after the call. Its hold on the session must end before its
+  // tracked work: once the work is released the io_context may return from
+  // run() and the server be destroyed, and a session destroyed after that
+  // touches freed timer services. A struct, because the order of a lambda's
+  // captured members is unspecified; members are destroyed last to first.
+  struct Hold {
+    Work work;
+    std::shared_ptr<Session> self;
+  };
+  Hold hold{net::prefer(Tcp().get_executor(), net::execution::outstanding_work.tracked),
+            this->shared_from_this()};
+  return [hold = std::move(hold)](Response response) mutable {
+    net::post(hold.work, [self = hold.self, response = std::move(response)]() mutable {
       self->Write(std::move(response));
     });
   };

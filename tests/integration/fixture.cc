@@ -45,6 +45,8 @@ std::string TitleOf(int status) {
       return "Unsupported Media Type";
     case 431:
       return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
     case 503:
       return "Service Unavailable";
   }
