@@ -101,16 +101,7 @@ class IngestWriterFaultTest : public ::testing::TestWithParam<Fault> {
   // `count` readings for input `input` at seconds first, first+1, ...,
   // valued value, value+1, ...
   IngestBatch Batch(int input, int64_t first, int count, double value) const {
-    IngestBatch batch{.input_pk = pks_[input], .readings = {}};
-    for (int i = 0; i < count; ++i) {
-      batch.readings.push_back(Reading{.timestamp = Timestamp{(first + i) * kSecond},
-                                       .value = value + i,
-                                       .latitude = std::nullopt,
-                                       .longitude = std::nullopt,
-                                       .x_axis_value = "",
-                                       .metadata = ""});
-    }
-    return batch;
+    return ConsecutiveReadings(pks_[input], first, count, value);
   }
 
   // Queues `uploads` so that the writer takes them as one group: a blocker

@@ -13,13 +13,11 @@
 #include <thread>
 #include <vector>
 
-#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
+#include "support/temp_dir.h"
 
 namespace dc::testing {
 namespace {
-
-constexpr int64_t kSecond = 1'000'000;
 
 // What the writer reported for one upload.
 struct Outcome {
@@ -37,16 +35,7 @@ class IngestWriterTest : public ::testing::Test {
 
   // A batch of `count` readings for input `input` at seconds first, first+1, ...
   IngestBatch Batch(int input, int64_t first, int count, double value) const {
-    IngestBatch batch{.input_pk = pks_[input], .readings = {}};
-    for (int i = 0; i < count; ++i) {
-      batch.readings.push_back(Reading{.timestamp = Timestamp{(first + i) * kSecond},
-                                       .value = value + i,
-                                       .latitude = std::nullopt,
-                                       .longitude = std::nullopt,
-                                       .x_axis_value = "",
-                                       .metadata = ""});
-    }
-    return batch;
+    return ConsecutiveReadings(pks_[input], first, count, value);
   }
 
   TempDir dir_;

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
+#include "support/temp_dir.h"
 
 namespace dc::testing {
 namespace {

@@ -78,17 +78,6 @@ Memory ReadMemory(pid_t pid) {
   return memory;
 }
 
-// Open file descriptors of `pid` (sockets among them).
-int CountFds(pid_t pid) {
-  int count = 0;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
-       !ec && it != end; it.increment(ec)) {
-    ++count;
-  }
-  return count;
-}
-
 // Resets VmHWM to the current RSS (proc(5), clear_refs "5").
 bool ResetPeak(pid_t pid) {
   std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");

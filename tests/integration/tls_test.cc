@@ -312,16 +312,6 @@ class TlsLimitTest : public ServerTest {
   }
 };
 
-int CountFds(pid_t pid) {
-  int count = 0;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
-       !ec && it != end; it.increment(ec)) {
-    ++count;
-  }
-  return count;
-}
-
 TEST_F(TlsLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503OrAreClosedBeforeTheHandshake) {
   ExpectServed(0);
   const int baseline_fds = CountFds(server_->pid());

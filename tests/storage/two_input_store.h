@@ -33,4 +33,20 @@ inline void OpenStoreWithTwoInputs(const std::string& path, const StoreOptions& 
   }
 }
 
+// `count` readings for `input_pk` at whole seconds first_second,
+// first_second+1, ..., valued value, value+1, ..., without optional fields.
+inline IngestBatch ConsecutiveReadings(int64_t input_pk, int64_t first_second, int count,
+                                       double value) {
+  IngestBatch batch{.input_pk = input_pk, .readings = {}};
+  for (int i = 0; i < count; ++i) {
+    batch.readings.push_back(Reading{.timestamp = Timestamp{(first_second + i) * 1'000'000},
+                                     .value = value + i,
+                                     .latitude = std::nullopt,
+                                     .longitude = std::nullopt,
+                                     .x_axis_value = "",
+                                     .metadata = ""});
+  }
+  return batch;
+}
+
 }  // namespace dc::testing

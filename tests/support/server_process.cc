@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -29,6 +30,16 @@ std::vector<char*> Argv(std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+int CountFds(pid_t pid) {
+  int count = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    ++count;
+  }
+  return count;
+}
 
 std::string ReadAll(int fd) {
   std::string out;

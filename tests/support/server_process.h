@@ -23,6 +23,9 @@ struct CommandResult {
 // Reads `fd` until end of file (retrying interrupted reads).
 std::string ReadAll(int fd);
 
+// Open file descriptors of process `pid` (sockets among them), from /proc.
+int CountFds(pid_t pid);
+
 // Runs `datacooee ARGS...` to completion.
 CommandResult RunDatacooee(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
