@@ -116,7 +116,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string_view route_;  // the matched pattern (owned by the router)
   std::string principal_;
   int status_ = 0;
-  std::string peer_;  // "IP:PORT", set at Start() when there is an observer
+  uint64_t body_bytes_ = 0;  // of the response written
+  std::string peer_;         // "IP:PORT", set at Start() when there is an observer
 };
 
 extern template class Session<PlainStream>;

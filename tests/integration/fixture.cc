@@ -457,6 +457,14 @@ bool PollUntil(std::chrono::milliseconds timeout, const std::function<bool()>& c
   }
 }
 
+bool AwaitNoOtherConnection(uint16_t port, Transport transport) {
+  return PollUntil(std::chrono::milliseconds(5000), [&] {
+    HttpClient client(port, transport);
+    const std::string text = client.Request("GET", "/metrics").body;
+    return text.find("\ndatacooee_http_open_connections 1\n") != std::string::npos;
+  });
+}
+
 std::optional<int> StopWithin(ServerProcess& server, int signal,
                               std::chrono::milliseconds timeout) {
   const pid_t pid = server.pid();

@@ -18,6 +18,7 @@
 
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/test_certificate.h"
 
 namespace dc::testing {
 
@@ -132,6 +133,13 @@ std::optional<StoredReading> FindReading(const std::string& db_path, const std::
 // Calls `condition` every 20 ms until it returns true or `timeout` has passed
 // since the call; returns its last result.
 bool PollUntil(std::chrono::milliseconds timeout, const std::function<bool()>& condition);
+
+// Waits up to 5 s until the server on `port` holds no connection but the
+// one asking (its /metrics gauge of open connections says 1). A connection
+// a test has closed holds its place until the server has seen it close; a
+// test that fills every place must not count on that place.
+bool AwaitNoOtherConnection(uint16_t port, Transport transport = TlsTestMode() ? Transport::kTls
+                                                                               : Transport::kPlain);
 
 // Sends `signal` and waits at most `timeout` for the exit; returns the
 // waitpid status, or nullopt (after a kill -9) when it did not exit in time.

@@ -462,6 +462,11 @@ TEST_F(HostileLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503) {
   // reclaimed. Newcomers get 503 with Retry-After and are closed; a flood of
   // 300 of them costs nothing lasting. (Half heads would do the same until
   // the header timeout; a body gives the test time.)
+  // A place still held by a closing warm-up connection would be reclaimed
+  // from a busy upload whose head had not been read yet: the upload is
+  // still served, but its place would then come free for a newcomer.
+  ASSERT_TRUE(AwaitNoOtherConnection(server_->port()))
+      << "the warm-up connections did not close within 5 s";
   std::vector<std::unique_ptr<RawConnection>> busy;
   std::vector<std::string> bodies;
   for (int i = 0; i < kMaxConnections; ++i) {

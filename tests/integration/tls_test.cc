@@ -126,6 +126,43 @@ TEST_F(TlsTest, ListeningLineSaysHttps) {
   ExpectServed(0);
 }
 
+// Responses far larger than one TLS record (16 KiB) arrive whole: the
+// OpenAPI document, and a fetch of 3,000 readings. (Boost 1.74's SSL stream,
+// given a head and a body as two buffers, once sent the head alone.)
+class TlsSharedCertificateTest : public ServerTest {
+ protected:
+  // The test certificate, which RawConnection trusts.
+  std::vector<std::string> ServerArgs() const override {
+    return {"--tls-cert", SharedTestCertificate().cert_file, "--tls-key",
+            SharedTestCertificate().key_file};
+  }
+};
+
+TEST_F(TlsSharedCertificateTest, LargeResponsesArriveWhole) {
+  std::vector<std::string> readings;
+  for (int i = 0; i < 3000; ++i) readings.push_back(Attributes("1.5", TimestampAt(i)));
+  HttpResponse stored =
+      HttpClient(server_->port(), Transport::kTls)
+          .Request("POST", UploadTarget(input_), UploadHeaders(org_), BatchBody(readings, input_));
+  ASSERT_EQ(stored.status, 201) << stored.body;
+
+  const std::string fetch =
+      "GET /api/external/v1/get_inputdata_by_inputs?input_ids=" + input_ +
+      "&limit=3000 HTTP/1.1\r\nHost: localhost\r\norganization-id: " + org_.id +
+      "\r\norganization-api-key: " + org_.api_key + "\r\n\r\n";
+  for (const std::string& request :
+       {std::string("GET /api/openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n"), fetch}) {
+    RawConnection connection(server_->port(), Transport::kTls);
+    connection.Send(request);
+    const std::optional<HttpResponse> response = connection.ReadResponse(5000);
+    ASSERT_TRUE(response.has_value()) << "no whole response within 5 s to " << request;
+    EXPECT_EQ(response->status, 200);
+    EXPECT_GT(response->body.size(), 60'000u);
+    EXPECT_EQ(std::to_string(response->body.size()), response->Header("content-length"));
+    EXPECT_FALSE(ParseJson(response->body).HasParseError());
+  }
+}
+
 TEST_F(TlsTest, ClientThatNeverFinishesItsHandshakeIsDroppedAtTheHeaderTimeout) {
   // One connection sends nothing; one sends the first 40 bytes of a
   // ClientHello whose record announces 512.
@@ -314,6 +351,7 @@ class TlsLimitTest : public ServerTest {
 
 TEST_F(TlsLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503OrAreClosedBeforeTheHandshake) {
   ExpectServed(0);
+  ASSERT_TRUE(AwaitNoOtherConnection(server_->port(), Transport::kTls));
   const int baseline_fds = CountFds(server_->pid());
   std::vector<std::unique_ptr<RawConnection>> busy;
   std::vector<std::string> bodies;
