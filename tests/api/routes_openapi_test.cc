@@ -14,10 +14,10 @@
 
 #include "api/openapi/embedded_files.h"
 #include "api/routes.h"
-#include "metrics/server_metrics.h"
 #include "catalog/catalog_cache.h"
 #include "common/thread_pool.h"
 #include "ingest/ingest_writer.h"
+#include "metrics/server_metrics.h"
 #include "storage/store.h"
 #include "support/temp_dir.h"
 

@@ -92,12 +92,10 @@ TEST(ErrorResponse, HasSpecShape) {
 
 TEST(Router, AnEndpointThatThrowsIsAnswered500AndTheRouterGoesOn) {
   Router router;
-  router.Add(Method::kGet, "/bad", [](const RequestHead&, const PathParams&) -> Admission {
-    throw std::bad_alloc();
-  });
-  router.Add(Method::kGet, "/odd", [](const RequestHead&, const PathParams&) -> Admission {
-    throw 42;
-  });
+  router.Add(Method::kGet, "/bad",
+             [](const RequestHead&, const PathParams&) -> Admission { throw std::bad_alloc(); });
+  router.Add(Method::kGet, "/odd",
+             [](const RequestHead&, const PathParams&) -> Admission { throw 42; });
   router.Add(Method::kGet, "/good", Answer(200));
   for (const char* path : {"/bad", "/odd"}) {
     const Admission admission = router.Route(Head(Method::kGet, "GET", path));

@@ -79,7 +79,8 @@ TEST(SystemdNotifyTest, ReadyOnceListeningAndStoppingOnSigterm) {
   const std::optional<std::string> ready = notify.Receive(5000);
   ASSERT_TRUE(ready.has_value()) << "no READY=1 within 5 s";
   EXPECT_TRUE(HasLine(*ready, "READY=1")) << *ready;
-  EXPECT_TRUE(HasLine(*ready, "STATUS=listening on http://127.0.0.1:" + std::to_string(server.port())))
+  EXPECT_TRUE(
+      HasLine(*ready, "STATUS=listening on http://127.0.0.1:" + std::to_string(server.port())))
       << *ready;
   // Ready means ready: it answers.
   HttpClient client(server.port());
