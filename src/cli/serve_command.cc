@@ -6,6 +6,7 @@
 
 #include "api/routes.h"
 #include "catalog/catalog_cache.h"
+#include "cli/access_log.h"
 #include "cli/systemd_notify.h"
 #include "common/thread_pool.h"
 #include "http/server.h"
@@ -52,10 +53,16 @@ int ServeWithLogging(const ServeArgs& args) {
   // Storage reads block; they run here, never on the I/O threads.
   ThreadPool reads(kReadThreads);
   const api::OpsOptions ops{.metrics = &metrics, .metrics_token = args.metrics_token};
-  http::RequestObserver access_log = MakeAccessLog(args.log);
+  // Outlives the server, whose I/O threads write to it. Its lines are at
+  // info level (health checks at debug), so --log-level warn silences it.
+  std::unique_ptr<AccessLog> access_log;
+  if (args.log.access_log && spdlog::should_log(spdlog::level::info)) {
+    access_log = std::make_unique<AccessLog>(args.log.format == "json",
+                                             spdlog::should_log(spdlog::level::debug));
+  }
   http::HttpServer server(api::BuildRouter(**catalog, writer, **store, reads, ops), args.http,
-                          [&metrics, access_log](const http::RequestRecord& record) {
-                            if (access_log) access_log(record);
+                          [&metrics, log = access_log.get()](const http::RequestRecord& record) {
+                            if (log) log->Record(record);
                             metrics.RecordRequest(record.route, record.method, record.status,
                                                   record.duration);
                           });
@@ -100,7 +107,7 @@ int Serve(const ServeArgs& args) {
   }
   spdlog::info("datacooee {} starting; store {}", DATACOOEE_VERSION, DescribeStoreUrl(args.db_url));
   const int code = ServeWithLogging(args);
-  spdlog::shutdown();  // writes what the access log still holds
+  spdlog::shutdown();
   return code;
 }
 

@@ -153,6 +153,50 @@ TEST_F(CliTest, ServeOptionsComeFromTheEnvironmentAndAFlagWins) {
       << text_log;
 }
 
+// One access-log line per request, with the route's pattern and the
+// organisation, and never the key or the query string (docs/operations.md,
+// "Logs").
+TEST_F(CliTest, AccessLogNamesRouteStatusAndOrganisationButNeverKeyOrQuery) {
+  const OrgInfo org = CreateOrg(db_);
+  const std::string input = CreateInput(db_, org.id);
+  std::string log;
+  {
+    ServerProcess server(db_);
+    HttpClient client(server.port());
+    EXPECT_EQ(client
+                  .Request("POST", UploadTarget(input), UploadHeaders(org),
+                           SingleBody(Attributes("1", TimestampAt(0)), input))
+                  .status,
+              201);
+    const Headers credentials = {{"organization-id", org.id},
+                                 {"organization-api-key", org.api_key}};
+    EXPECT_EQ(
+        client
+            .Request("GET",
+                     "/api/external/v1/get_inputdata_by_inputs?input_ids=" + input + "&limit=7777",
+                     credentials)
+            .status,
+        200);
+    EXPECT_EQ(client.Request("GET", "/nowhere?token=abcdef123").status, 404);
+    server.Stop(SIGTERM);
+    log = server.StderrText();
+  }
+  EXPECT_NE(log.find("request method=POST route=/api/external/v1/inputs/{input_pk}/inputdata "
+                     "status=201"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("request method=GET route=/api/external/v1/get_inputdata_by_inputs "
+                     "status=200"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("route=- status=404"), std::string::npos) << log;
+  EXPECT_NE(log.find("org=" + org.id), std::string::npos) << log;
+  EXPECT_EQ(log.find(org.api_key), std::string::npos) << "the key was logged:\n" << log;
+  EXPECT_EQ(log.find("7777"), std::string::npos) << "a query string was logged:\n" << log;
+  EXPECT_EQ(log.find("abcdef123"), std::string::npos) << "a query string was logged:\n" << log;
+  EXPECT_EQ(log.find(input), std::string::npos) << "a request target was logged:\n" << log;
+}
+
 // ---- org ----------------------------------------------------------------
 
 TEST_F(CliTest, OrgCreatePrintsIdNameAndAGeneratedKey) {
