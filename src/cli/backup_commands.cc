@@ -56,7 +56,7 @@ int RunBackup(const std::string& db_url, const BackupArgs& args) {
   const StoreOptions options{.busy_timeout_ms = kBackupBusyTimeoutMs, .write_readings = false};
   Result<BackupSummary> summary = BackupStore(db_url, args.to, args.force, options);
   if (!summary) {
-    std::fprintf(stderr, "error: backup of %s failed: %s\n", db_url.c_str(),
+    std::fprintf(stderr, "error: backup of %s failed: %s\n", DescribeStoreUrl(db_url).c_str(),
                  summary.error().detail().c_str());
     return 1;
   }
@@ -68,8 +68,8 @@ int RunRestore(const std::string& db_url, const std::string& from) {
   const auto start = std::chrono::steady_clock::now();
   Result<BackupSummary> summary = RestoreStore(db_url, from);
   if (!summary) {
-    std::fprintf(stderr, "error: restore of %s failed, nothing was changed: %s\n", db_url.c_str(),
-                 summary.error().detail().c_str());
+    std::fprintf(stderr, "error: restore of %s failed, nothing was changed: %s\n",
+                 DescribeStoreUrl(db_url).c_str(), summary.error().detail().c_str());
     return 1;
   }
   PrintSummary("restored", db_url, *summary, SecondsSince(start), &from);

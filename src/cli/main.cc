@@ -30,8 +30,8 @@ int RunSetup(const std::string& db_url, Command command) {
   // Catalog only: a setup command must work while the server runs.
   auto store = dc::OpenStore(db_url, dc::StoreOptions{.write_readings = false});
   if (!store) {
-    std::fprintf(stderr, "error: cannot open the database %s: %s\n", db_url.c_str(),
-                 store.error().detail().c_str());
+    std::fprintf(stderr, "error: cannot open the database %s: %s\n",
+                 dc::DescribeStoreUrl(db_url).c_str(), store.error().detail().c_str());
     return 1;
   }
   Result<std::string> out = command(**store);

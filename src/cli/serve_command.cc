@@ -41,7 +41,8 @@ int ServeWithLogging(const ServeArgs& args) {
   ingest_options.metrics = &metrics.ingest();
   auto store = OpenStore(args.db_url, store_options);
   if (!store) {
-    spdlog::error("cannot open the database {}: {}", args.db_url, store.error().detail());
+    spdlog::error("cannot open the database {}: {}", DescribeStoreUrl(args.db_url),
+                  store.error().detail());
     return 1;
   }
   auto catalog = CatalogCache::Open(**store, kCatalogPoll);
@@ -79,11 +80,12 @@ int ServeWithLogging(const ServeArgs& args) {
   }
   const std::string& listen = args.http.listen;
   const std::string host = listen.substr(0, listen.rfind(':'));
-  std::printf("datacooee listening on %s://%s:%u\n", server.scheme(), host.c_str(),
-              static_cast<unsigned>(*port));
+  const std::string listening =
+      fmt::format("listening on {}://{}:{}", server.scheme(), host, *port);
+  std::printf("datacooee %s\n", listening.c_str());
   std::fflush(stdout);
-  spdlog::info("listening on {}://{}:{}", server.scheme(), host, *port);
-  NotifyReady(fmt::format("listening on {}://{}:{}", server.scheme(), host, *port));
+  spdlog::info("{}", listening);
+  NotifyReady(listening);
 
   server.Run([] {
     NotifyStopping();

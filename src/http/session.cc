@@ -118,12 +118,14 @@ void Session<Stream>::Start() {
   const bool admitted = context_->Admit(this->shared_from_this(), slot_, &reclaimed);
   if (reclaimed) reclaimed->Reclaim();
   started_ = std::chrono::steady_clock::now();
-  if (context_->observer) {
-    beast::error_code ec;
-    const auto peer = Tcp().socket().remote_endpoint(ec);
-    if (!ec) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
-  }
   net::dispatch(Tcp().get_executor(), [self = this->shared_from_this(), admitted] {
+    // On the connection's own thread: the acceptor's serves every new
+    // connection and should not format addresses.
+    if (self->context_->observer) {
+      beast::error_code ec;
+      const auto peer = self->Tcp().socket().remote_endpoint(ec);
+      if (!ec) self->peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+    }
     self->refused_ = !admitted;
     if (!admitted) {
       // Refused connections hold no place, so only a bounded number may

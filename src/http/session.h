@@ -117,7 +117,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string principal_;
   int status_ = 0;
   uint64_t body_bytes_ = 0;  // of the response written
-  std::string peer_;         // "IP:PORT", set at Start() when there is an observer
+  std::string peer_;         // "IP:PORT", set when the session starts, if there is an observer
 };
 
 extern template class Session<PlainStream>;

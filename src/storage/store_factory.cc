@@ -74,9 +74,9 @@ Result<std::string> SqlitePathOf(std::string_view url) {
 }  // namespace
 
 std::string DescribeStoreUrl(std::string_view url) {
-  const std::string scheme = SchemeOf(url);
-  if (scheme.empty()) return "sqlite " + std::string(url);
-  if (scheme == "sqlite") return "sqlite " + std::string(url.substr(scheme.size() + 1));
+  // A libpq keyword string has no scheme and reads as a file path: the
+  // redaction applies to both.
+  if (Result<std::string> path = SqlitePathOf(url)) return RedactPassword("sqlite " + *path);
   return RedactPassword(std::string(url));
 }
 

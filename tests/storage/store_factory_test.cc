@@ -84,5 +84,19 @@ TEST(OpenStoreTest, EmptyPathIsInvalidArgument) {
   }
 }
 
+// What the server logs of a database URL: never a password.
+TEST(DescribeStoreUrlTest, NamesTheBackendAndHidesPasswords) {
+  EXPECT_EQ(DescribeStoreUrl("./data.db"), "sqlite ./data.db");
+  EXPECT_EQ(DescribeStoreUrl("sqlite:/var/lib/d.db"), "sqlite /var/lib/d.db");
+  EXPECT_EQ(DescribeStoreUrl("postgresql://dc:s3cret@db:5432/dc"),
+            "postgresql://dc:***@db:5432/dc");
+  EXPECT_EQ(DescribeStoreUrl("postgres://db/dc?password=s3cret&sslmode=require"),
+            "postgres://db/dc?password=***&sslmode=require");
+  // Until the PostgreSQL backend exists a keyword string reads as a path,
+  // and still shows no password.
+  EXPECT_EQ(DescribeStoreUrl("host=db password=s3cret dbname=dc"),
+            "sqlite host=db password=*** dbname=dc");
+}
+
 }  // namespace
 }  // namespace dc
