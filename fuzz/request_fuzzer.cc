@@ -118,6 +118,15 @@ class VectorHeaders : public dc::http::HeaderLookup {
     }
     return std::nullopt;
   }
+  dc::http::HeaderValues GetAll(std::string_view name) const override {
+    dc::http::HeaderValues values;
+    for (const auto& [field, value] : fields_) {
+      if (field.size() == name.size() && strncasecmp(field.data(), name.data(), name.size()) == 0) {
+        values.emplace_back(value);
+      }
+    }
+    return values;
+  }
 
  private:
   std::vector<std::pair<std::string, std::string>> fields_;

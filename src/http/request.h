@@ -11,12 +11,17 @@ enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther 
 
 std::string_view MethodName(Method method);
 
+using HeaderValues = boost::container::small_vector<std::string_view, 2>;
+
 // Case-insensitive access to the request's header fields.
 class HeaderLookup {
  public:
   virtual ~HeaderLookup() = default;
   // The value of the first field named `name` (any case), if present.
   virtual std::optional<std::string_view> Get(std::string_view name) const = 0;
+  // The values of every field named `name` (any case), in arrival order:
+  // a field sent twice is two entries.
+  virtual HeaderValues GetAll(std::string_view name) const = 0;
 };
 
 // The head of a request as routes see it, before the body is read. Every

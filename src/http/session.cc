@@ -17,6 +17,7 @@
 #include <cstring>
 #include <limits>
 
+#include "http/beast_headers.h"
 #include "http/response_head.h"
 
 namespace dc::http {
@@ -34,28 +35,6 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 // How long a closing TLS connection waits for its close_notify to be sent
 // (and answered).
 constexpr auto kTlsShutdownTime = std::chrono::milliseconds(500);
-
-using Fields = bhttp::basic_fields<FieldAllocator<char>>;
-
-class BeastHeaders final : public HeaderLookup {
- public:
-  explicit BeastHeaders(const Fields& fields) : fields_(fields) {}
-  std::optional<std::string_view> Get(std::string_view name) const override {
-    // One pass in arrival order, lengths compared first: a request has a
-    // handful of fields, and Beast's find() walks a tree comparing names
-    // case-insensitively at every node.
-    for (const auto& field : fields_) {
-      const beast::string_view field_name = field.name_string();
-      if (field_name.size() == name.size() && beast::iequals(field_name, name)) {
-        return std::string_view(field.value().data(), field.value().size());
-      }
-    }
-    return std::nullopt;
-  }
-
- private:
-  const Fields& fields_;
-};
 
 Method ToMethod(bhttp::verb verb) {
   switch (verb) {

@@ -11,6 +11,7 @@ namespace {
 class FakeHeaders final : public HeaderLookup {
  public:
   std::optional<std::string_view> Get(std::string_view) const override { return std::nullopt; }
+  HeaderValues GetAll(std::string_view) const override { return {}; }
 };
 
 RequestHead Head(Method method, std::string_view method_text, std::string_view path) {
