@@ -184,7 +184,47 @@ def request(method, path, query="", body="", credentials=VALID, content_type=JSO
     return front + back
 
 
+ORG_ID = "ZnlvcWXXXXXXXXXXXXXXXXXXXX5ieXVieHgudng="  # fuzz_server.h's credentials
+API_KEY = "f13d34bxxxxxxxxxxxxxxxxxxxa5da135d61"
+CREDENTIALS = f"organization-id: {ORG_ID}\r\norganization-api-key: {API_KEY}\r\n"
+UPLOAD_HEAD = (f"POST /api/external/v1/inputs/{INPUT}/inputdata/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               "content-type: application/vnd.api+json\r\n" + CREDENTIALS)
+
+
+def chunked(body, size=16, extension="", trailer=""):
+    out = ""
+    for at in range(0, len(body), size):
+        part = body[at:at + size]
+        out += f"{len(part):x}{extension}\r\n{part}\r\n"
+    return out + "0\r\n" + trailer + "\r\n"
+
+
+def stream_seeds():
+    """Raw connections for stream_fuzzer: plain HTTP, then one zero byte
+    (no extra splits)."""
+    body = UPLOADS[0]
+    fetch = (f"GET /api/external/v1/get_latest_inputdata_by_inputs?input_ids={INPUT} HTTP/1.1\r\n"
+             f"Host: 127.0.0.1\r\n{CREDENTIALS}\r\n")
+    health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    streams = [
+        UPLOAD_HEAD + f"Content-Length: {len(body)}\r\n\r\n" + body,
+        UPLOAD_HEAD + "Transfer-Encoding: chunked\r\n\r\n" + chunked(body),
+        UPLOAD_HEAD + "Transfer-Encoding: chunked\r\n\r\n"
+        + chunked(body, 7, ";name=value", "X-Sum: 1\r\n"),
+        UPLOAD_HEAD + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked(body),
+        UPLOAD_HEAD + "Transfer-Encoding: xchunked\r\n\r\n" + health,
+        UPLOAD_HEAD + f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\n\r\n" + body,
+        fetch + health + "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + fetch,
+        "\r\n" + health + "GET http://127.0.0.1/readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET /healthz HTTP/1.0\r\n\r\n",
+        health.replace("\r\n", "\n"),
+    ]
+    return [s.encode() + b"\0" for s in streams]
+
+
 def main():
+    for data in stream_seeds():
+        write("stream_fuzzer", data)
     for body in UPLOADS:
         write("upload_body_fuzzer", body)
     for ts in TIMESTAMPS:

@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <future>
 #include <iterator>
 #include <memory>
@@ -28,23 +27,16 @@
 #include <variant>
 #include <vector>
 
-#include "api/routes.h"
-#include "auth/api_key.h"
-#include "catalog/catalog_cache.h"
-#include "common/thread_pool.h"
+#include "fuzz_server.h"
 #include "http/router.h"
-#include "ingest/ingest_writer.h"
-#include "storage/store.h"
 
 namespace {
 
-// The reference's sample credentials, so its example requests (the seed
-// corpus) authenticate as they are.
-constexpr char kOrgId[] = "ZnlvcWXXXXXXXXXXXXXXXXXXXX5ieXVieHgudng=";
-constexpr char kApiKey[] = "f13d34bxxxxxxxxxxxxxxxxxxxa5da135d61";
-constexpr char kApiInput[] = "senxxxxxxxxxx";
-constexpr char kMqttInput[] = "senmqtt000000";  // exists, but refuses uploads (403)
-constexpr int64_t kAssetId = 67;                // the reference's example asset
+using dc::fuzz::Die;
+using dc::fuzz::kApiInput;
+using dc::fuzz::kApiKey;
+using dc::fuzz::kMqttInput;
+using dc::fuzz::kOrgId;
 
 constexpr const char* kFetchPaths[] = {
     "/api/external/v1/get_inputdata_by_inputs",
@@ -78,30 +70,11 @@ constexpr const char* kContentTypes[] = {
     "",
 };
 
-// Lives for the whole process: libFuzzer may exit() from any thread, and
-// tearing these down then would race their own threads. Never freed on
-// purpose (still reachable, so LeakSanitizer does not count it).
-struct Server {
-  std::filesystem::path dir;
-  std::unique_ptr<dc::Store> store;
-  std::unique_ptr<dc::CatalogCache> catalog;
-  std::unique_ptr<dc::IngestWriter> writer;
-  std::unique_ptr<dc::ThreadPool> reads;
-  std::unique_ptr<dc::http::Router> router;
-};
-Server* server = nullptr;
+dc::fuzz::FuzzServer* server = nullptr;
+std::unique_ptr<dc::http::Router> router;
 // REQUEST_FUZZER_TRACE=1 prints each request's answer, to see what a seed or
 // a crash input actually reaches (replay: request_fuzzer FILE).
 bool trace = false;
-
-[[noreturn]] void Die(const char* what, const std::string& detail = "") {
-  std::fprintf(stderr, "request_fuzzer: %s %s\n", what, detail.c_str());
-  std::abort();
-}
-
-void CheckOk(const dc::Status& status, const char* what) {
-  if (!status.ok()) Die(what, status.detail());
-}
 
 // Header fields as a session would pass them: first match wins, names
 // compared without case.
@@ -111,12 +84,9 @@ class VectorHeaders : public dc::http::HeaderLookup {
     fields_.emplace_back(std::move(name), std::move(value));
   }
   std::optional<std::string_view> Get(std::string_view name) const override {
-    for (const auto& [field, value] : fields_) {
-      if (field.size() == name.size() && strncasecmp(field.data(), name.data(), name.size()) == 0) {
-        return std::string_view(value);
-      }
-    }
-    return std::nullopt;
+    const dc::http::HeaderValues values = GetAll(name);
+    if (values.empty()) return std::nullopt;
+    return values.front();
   }
   dc::http::HeaderValues GetAll(std::string_view name) const override {
     dc::http::HeaderValues values;
@@ -131,11 +101,6 @@ class VectorHeaders : public dc::http::HeaderLookup {
  private:
   std::vector<std::pair<std::string, std::string>> fields_;
 };
-
-void RemoveDir() {
-  std::error_code ignored;
-  if (server != nullptr) std::filesystem::remove_all(server->dir, ignored);
-}
 
 void CheckResponse(const dc::http::Response& response, dc::http::Method method,
                    std::string_view target) {
@@ -182,54 +147,8 @@ void CheckResponse(const dc::http::Response& response, dc::http::Method method,
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   trace = std::getenv("REQUEST_FUZZER_TRACE") != nullptr;
-  server = new Server;
-  char pattern[] = "/tmp/datacooee-fuzz-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) Die("mkdtemp failed");
-  server->dir = pattern;
-  std::atexit(RemoveDir);
-
-  dc::StoreOptions options;
-  options.sync = dc::SyncMode::kNormal;  // durability is not under test; speed is
-  auto store = dc::OpenStore("sqlite:" + (server->dir / "fuzz.db").string(), options);
-  if (!store) Die("OpenStore:", store.error().detail());
-  server->store = std::move(*store);
-
-  // Set up as `datacooee org create` / `input create` / `asset create` do.
-  dc::Organisation org;
-  org.id = kOrgId;
-  org.name = "fuzz";
-  dc::KeyHash hashed = dc::HashApiKey(kApiKey);
-  org.key_salt = std::move(hashed.salt);
-  org.key_hash = std::move(hashed.hash);
-  CheckOk(server->store->CreateOrg(org), "CreateOrg");
-  dc::Input input;
-  input.org_id = kOrgId;
-  input.id = kApiInput;
-  input.name = "pump pressure";
-  input.measure_unit = "bar";
-  auto api_input = server->store->CreateInput(input);
-  if (!api_input) Die("CreateInput:", api_input.error().detail());
-  input.id = kMqttInput;
-  input.name = "mqtt";
-  input.data_source = dc::DataSource::kMqtt;
-  auto mqtt_input = server->store->CreateInput(input);
-  if (!mqtt_input) Die("CreateInput:", mqtt_input.error().detail());
-  dc::Asset asset;
-  asset.id = kAssetId;
-  asset.org_id = kOrgId;
-  asset.name = "pump";
-  asset.input_ids = {kApiInput, kMqttInput};
-  auto created = server->store->CreateAsset(asset);
-  if (!created) Die("CreateAsset:", created.error().detail());
-
-  // The catalog does not change while fuzzing: poll rarely.
-  auto catalog = dc::CatalogCache::Open(*server->store, std::chrono::hours(1));
-  if (!catalog) Die("CatalogCache::Open:", catalog.error().detail());
-  server->catalog = std::move(*catalog);
-  server->writer = std::make_unique<dc::IngestWriter>(*server->store, dc::IngestOptions{});
-  server->reads = std::make_unique<dc::ThreadPool>(2);
-  server->router = std::make_unique<dc::http::Router>(
-      dc::api::BuildRouter(*server->catalog, *server->writer, *server->store, *server->reads));
+  server = &dc::fuzz::OpenFuzzServer("request_fuzzer");
+  router = std::make_unique<dc::http::Router>(server->MakeRouter());
   return 0;
 }
 
@@ -291,7 +210,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   head.headers = &headers;
   head.content_length = body.size();
 
-  dc::http::Admission admission = server->router->Route(head);
+  dc::http::Admission admission = router->Route(head);
   if (auto* response = std::get_if<dc::http::Response>(&admission)) {
     CheckResponse(*response, method.method, target);
     return 0;

@@ -28,6 +28,8 @@ int HttpStatusOf(Status::Code code) {
       return 431;
     case Status::Code::kInternal:
       return 500;
+    case Status::Code::kNotImplemented:
+      return 501;
     case Status::Code::kUnavailable:
       return 503;
   }
@@ -60,6 +62,8 @@ std::string_view HttpTitleOf(Status::Code code) {
       return "Request Header Fields Too Large";
     case Status::Code::kInternal:
       return "Internal Server Error";
+    case Status::Code::kNotImplemented:
+      return "Not Implemented";
     case Status::Code::kUnavailable:
       return "Service Unavailable";
   }

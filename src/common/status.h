@@ -27,6 +27,7 @@ class [[nodiscard]] Status {
     kUnsupportedMediaType,  // 415
     kHeaderTooLarge,        // 431
     kInternal,              // 500
+    kNotImplemented,        // 501
     kUnavailable,           // 503
   };
   enum class SourceKind { kNone, kPointer, kParameter };
@@ -61,6 +62,9 @@ class [[nodiscard]] Status {
     return Status(Code::kHeaderTooLarge, std::move(detail));
   }
   static Status Internal(std::string detail) { return Status(Code::kInternal, std::move(detail)); }
+  static Status NotImplemented(std::string detail) {
+    return Status(Code::kNotImplemented, std::move(detail));
+  }
   static Status Unavailable(std::string detail) {
     return Status(Code::kUnavailable, std::move(detail));
   }

@@ -18,6 +18,7 @@
 #include <limits>
 
 #include "http/beast_headers.h"
+#include "http/framing_rules.h"
 #include "http/response_head.h"
 
 namespace dc::http {
@@ -29,6 +30,7 @@ namespace net = boost::asio;
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
+constexpr ChunkLimits kChunkLimits;
 // After refusing a request whose body was not read, keep reading (and
 // dropping) for a moment so the client sees the response instead of a reset.
 constexpr auto kLingerTime = std::chrono::seconds(2);
@@ -62,6 +64,11 @@ bool IsQuietDisconnect(const beast::error_code& ec) {
          ec == net::error::eof || ec == net::error::connection_reset ||
          ec == net::error::operation_aborted || ec == net::error::broken_pipe ||
          ec == net::error::bad_descriptor;
+}
+
+// What the parser has not taken yet.
+std::string_view Pending(const beast::flat_buffer& buffer) {
+  return std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size());
 }
 
 }  // namespace
@@ -228,10 +235,25 @@ void Session<Stream>::DoReadHeader() {
 // what waits in the buffer.
 template <class Stream>
 void Session<Stream>::ParseHeader() {
-  beast::error_code ec;
-  const size_t used = parser_->put(buffer_.data(), ec);
-  buffer_.consume(used);
-  header_bytes_ += used;
+  beast::error_code ec = bhttp::error::need_more;
+  std::string_view pending = Pending(buffer_);
+  if (!parser_->got_some()) {
+    const size_t empty_lines = LeadingEmptyLines(pending);
+    buffer_.consume(empty_lines);
+    header_bytes_ += empty_lines;
+    pending = Pending(buffer_);
+  }
+  // Beast's parser would wait for a CRLF, or misread the line.
+  if (HasBareLineFeed(HeadPart(pending))) {
+    return AnswerTransportError(
+        Status::InvalidArgument("request head lines must end in CRLF, not LF alone"));
+  }
+  // A lone CR may begin an empty line: the parser must not see it yet.
+  if (parser_->got_some() || pending != "\r") {
+    const size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    header_bytes_ += used;
+  }
   if (ec == bhttp::error::need_more) {
     const uint64_t seen = header_bytes_ + buffer_.size();
     if (seen >= context_->options.header_limit) {
@@ -292,11 +314,14 @@ void Session<Stream>::Admit() {
   const beast::string_view target = request.target();
   const beast::string_view method_text = request.method_string();
   BeastHeaders headers(request.base());
+  const Status framing =
+      CheckFraming(headers, request.version(), parser_->content_length().has_value());
+  if (!framing.ok()) return AnswerTransportError(framing);
 
   RequestHead head;
   head.method = ToMethod(request.method());
   head.method_text = std::string_view(method_text.data(), method_text.size());
-  head.target = std::string_view(target.data(), target.size());
+  head.target = OriginForm(std::string_view(target.data(), target.size()));
   const size_t question = head.target.find('?');
   head.path = head.target.substr(0, question);
   if (question != std::string_view::npos) head.query = head.target.substr(question + 1);
@@ -319,6 +344,7 @@ void Session<Stream>::Admit() {
   }
   parser_->body_limit(limit);
   handler.body_limit = limit;
+  handler_ = std::move(handler);
 
   // curl sends `Expect: 100-continue` for larger bodies and waits for this.
   const std::optional<std::string_view> expect = headers.Get("expect");
@@ -327,44 +353,70 @@ void Session<Stream>::Admit() {
                                                                         request.version());
     Tcp().expires_after(context_->options.write_timeout);
     bhttp::async_write(stream_, *interim,
-                       [self = this->shared_from_this(), interim, handler = std::move(handler)](
-                           beast::error_code ec, size_t) mutable {
+                       [self = this->shared_from_this(), interim](beast::error_code ec, size_t) {
                          if (ec) return self->Close();
-                         self->DoReadBody(std::move(handler));
+                         self->DoReadBody();
                        });
     return;
   }
-  DoReadBody(std::move(handler));
+  DoReadBody();
+}
+
+// The body too is fed to the parser here, so that every byte counts
+// against a limit: Beast buffers a chunk-size line, its extensions and the
+// trailers until they end, whatever their length, and its body limit counts
+// only chunk data.
+template <class Stream>
+void Session<Stream>::DoReadBody() {
+  parser_->eager(true);
+  body_wire_bytes_ = 0;
+  // The whole body must arrive within this, however it is split.
+  Tcp().expires_after(context_->options.body_timeout);
+  ParseBody();
 }
 
 template <class Stream>
-void Session<Stream>::DoReadBody(BodyHandler handler) {
-  // A small body usually arrived with its head. Parsed here, it skips the
-  // asynchronous read's machinery: a timer armed and cancelled, and a
-  // completion posted back to this thread.
-  parser_->eager(true);
+void Session<Stream>::ParseBody() {
+  // A small body usually arrived with its head: parsed at once, it skips
+  // the asynchronous read's machinery.
   while (!parser_->is_done() && buffer_.size() > 0) {
     beast::error_code ec;
     const size_t used = parser_->put(buffer_.data(), ec);
     buffer_.consume(used);
-    if (ec && ec != bhttp::error::need_more) return OnReadBody(std::move(handler), ec);
+    body_wire_bytes_ += used;
+    if (ec && ec != bhttp::error::need_more) return OnReadBody(ec);
     if (ec || used == 0) break;
   }
-  if (parser_->is_done()) return OnReadBody(std::move(handler), {});
-
-  Tcp().expires_after(context_->options.body_timeout);
-  bhttp::async_read(
-      stream_, buffer_, *parser_,
-      [self = this->shared_from_this(), handler = std::move(handler)](
-          beast::error_code ec, size_t) mutable { self->OnReadBody(std::move(handler), ec); });
+  if (parser_->is_done()) return OnReadBody({});
+  if (parser_->chunked()) {
+    const uint64_t framing = body_wire_bytes_ + buffer_.size() - parser_->get().body().size();
+    Status checked = framing > kChunkLimits.framing
+                         ? Status::InvalidArgument(
+                               "chunked body framing (chunk-size lines, extensions, trailers) "
+                               "larger than " +
+                               std::to_string(kChunkLimits.framing) + " bytes")
+                         : CheckPendingChunkFraming(Pending(buffer_), kChunkLimits);
+    if (!checked.ok()) return AnswerTransportError(checked);
+  }
+  stream_.async_read_some(
+      buffer_.prepare(kReadChunk),
+      beast::bind_front_handler(&Session<Stream>::OnReadBodySome, this->shared_from_this()));
 }
 
 template <class Stream>
-void Session<Stream>::OnReadBody(BodyHandler handler, beast::error_code ec) {
+void Session<Stream>::OnReadBodySome(beast::error_code ec, size_t bytes) {
+  if (ec == net::error::eof) ec = bhttp::error::partial_message;
+  if (ec) return OnReadBody(ec);
+  buffer_.commit(bytes);
+  ParseBody();
+}
+
+template <class Stream>
+void Session<Stream>::OnReadBody(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
     return AnswerTransportError(
         Status::PayloadTooLarge("request body is larger than the limit of " +
-                                std::to_string(handler.body_limit) + " bytes"));
+                                std::to_string(handler_.body_limit) + " bytes"));
   }
   if (ec) {
     if (IsQuietDisconnect(ec)) return Close();
@@ -372,14 +424,15 @@ void Session<Stream>::OnReadBody(BodyHandler handler, beast::error_code ec) {
         Status::InvalidArgument("malformed HTTP request body: " + ec.message()));
   }
   Tcp().expires_never();  // the route may take a while (group commit)
-  RunHandler(handler);
+  RunHandler();
 }
 
 // The router catches what an admission throws; this catches what the body
 // handler throws on this thread. Either way the client gets a 500, and the
 // connection closes (the request's state is unknown).
 template <class Stream>
-void Session<Stream>::RunHandler(BodyHandler& handler) {
+void Session<Stream>::RunHandler() {
+  BodyHandler handler = std::move(handler_);
   try {
     handler.run(std::move(parser_->get().body()), MakeResponder());
     return;

@@ -76,9 +76,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void OnReadHeaderSome(boost::beast::error_code ec, size_t bytes);
   void OnReadHeader(boost::beast::error_code ec);
   void Admit();
-  void DoReadBody(BodyHandler handler);
-  void OnReadBody(BodyHandler handler, boost::beast::error_code ec);
-  void RunHandler(BodyHandler& handler);
+  void DoReadBody();
+  void ParseBody();
+  void OnReadBodySome(boost::beast::error_code ec, size_t bytes);
+  void OnReadBody(boost::beast::error_code ec);
+  void RunHandler();
   void Write(Response response);
   void OnWrite(bool close, boost::beast::error_code ec);
   void Observe(bool sent);
@@ -97,8 +99,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::shared_ptr<ServerContext> context_;
   FieldArena field_arena_;  // for parser_'s fields, so declared before it
   std::optional<Parser> parser_;
-  std::string head_;  // of the response being written; its capacity is reused
-  std::string body_;  // of the response being written
+  BodyHandler handler_;  // of the request whose body is being read
+  std::string head_;     // of the response being written; its capacity is reused
+  std::string body_;     // of the response being written
   ServerContext::Slot slot_;
   bool refused_linger_ = false;  // holds one of the refused connections' linger places
   bool closing_ = false;         // close after the current request (drained or reclaimed)
@@ -107,10 +110,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool body_unread_ = false;     // the request's body was not consumed
   bool answered_ = false;        // a response to the current request is written or being written
   bool closed_ = false;
-  bool refused_ = false;         // holds no place: answered 503, then closed
-  bool handshake_done_ = !kTls;  // TLS: the handshake has completed
-  bool shutting_down_ = false;   // TLS: close_notify is being sent
-  uint64_t header_bytes_ = 0;    // of the current head, consumed by the parser
+  bool refused_ = false;          // holds no place: answered 503, then closed
+  bool handshake_done_ = !kTls;   // TLS: the handshake has completed
+  bool shutting_down_ = false;    // TLS: close_notify is being sent
+  uint64_t header_bytes_ = 0;     // of the current head, consumed by the parser
+  uint64_t body_wire_bytes_ = 0;  // of the current body, consumed by the parser (framing included)
   // For the access log: of the current request.
   std::chrono::steady_clock::time_point started_;
   std::string_view route_;  // the matched pattern (owned by the router)
