@@ -1,5 +1,9 @@
 #include "api/fetch_writer.h"
 
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
 #include "domain/decimal.h"
 #include "domain/timestamp.h"
 
@@ -85,7 +89,7 @@ void FetchWriter::AddBucket(const StatsBucket& bucket) {
         writer_.Int64(a.count);
         break;
       case AggregateFunc::kSum:
-        Number(empty ? 0.0 : a.sum);
+        OptionalNumber(a.Sum());
         break;
       case AggregateFunc::kMin:
         NumberUnless(empty, a.min);
@@ -94,7 +98,7 @@ void FetchWriter::AddBucket(const StatsBucket& bucket) {
         NumberUnless(empty, a.max);
         break;
       case AggregateFunc::kAvg:
-        NumberUnless(empty, empty ? 0.0 : a.sum / static_cast<double>(a.count));
+        NumberUnless(empty, a.Mean());
         break;
       case AggregateFunc::kFirst:
         NumberUnless(empty, a.first);
@@ -108,6 +112,13 @@ void FetchWriter::AddBucket(const StatsBucket& bucket) {
 }
 
 void FetchWriter::Number(double value) {
+  // No stored reading holds one, and statistics are finite or null: a
+  // non-finite number here is a defect, answered 500 (docs/api.md
+  // "Statistics") rather than with a token that is not JSON.
+  if (!std::isfinite(value)) {
+    throw std::logic_error("a non-finite number (" + std::to_string(value) +
+                           ") reached the response writer");
+  }
   char text[kShortestDoubleSize];
   const size_t size = FormatShortest(value, text);
   writer_.RawValue(text, size, rapidjson::kNumberType);

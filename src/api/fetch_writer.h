@@ -15,7 +15,9 @@ namespace dc::api {
 
 // Renders a fetch answer in the shapes of docs/api.md "Fetch", one piece at a
 // time, so a 100,000-reading answer is written as it is read. Numbers are
-// written in shortest round-trip form. Not thread-safe; one per answer.
+// written in shortest round-trip form; a number that is not finite throws
+// std::logic_error before anything of it is written (the fetch's task is
+// guarded: a 500). Not thread-safe; one per answer.
 class FetchWriter {
  public:
   // Which optional members raw readings carry, and which statistics.
@@ -43,6 +45,7 @@ class FetchWriter {
   void AddBucket(const StatsBucket& bucket);
 
  private:
+  // Throws std::logic_error for a value that is not finite.
   void Number(double value);
   void OptionalNumber(const std::optional<double>& value);
   // `null` for what an empty set of readings does not have.

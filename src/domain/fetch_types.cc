@@ -1,5 +1,8 @@
 #include "domain/fetch_types.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace dc {
 
 std::string_view AggregateFuncName(AggregateFunc func) {
@@ -22,14 +25,6 @@ std::string_view AggregateFuncName(AggregateFunc func) {
   return "min";
 }
 
-void Aggregate::Add(Timestamp ts, double value) {
-  Aggregate one;
-  one.count = 1;
-  one.sum = one.min = one.max = one.first = one.last = value;
-  one.first_ts = one.last_ts = ts;
-  Merge(one);
-}
-
 void Aggregate::Merge(const Aggregate& other) {
   if (other.count == 0) return;
   if (count == 0) {
@@ -48,6 +43,23 @@ void Aggregate::Merge(const Aggregate& other) {
     last_ts = other.last_ts;
     last = other.last;
   }
+}
+
+std::optional<double> Aggregate::Sum() const {
+  if (count == 0) return 0.0;
+  // Checked first: converting a long double beyond the double range is
+  // undefined behaviour, not infinity.
+  if (!(std::fabs(sum) <= std::numeric_limits<double>::max())) return std::nullopt;
+  return static_cast<double>(sum);
+}
+
+double Aggregate::Mean() const {
+  if (count == 0) return 0;
+  // The exact mean lies in [min, max]; the rounding of a long sum could
+  // put the quotient a hair outside, and the clamp keeps it in the double
+  // range too.
+  const long double mean = sum / static_cast<long double>(count);
+  return static_cast<double>(std::clamp<long double>(mean, min, max));
 }
 
 }  // namespace dc

@@ -339,6 +339,101 @@ TEST_F(StatisticsTest, ByAssetStatisticsWrapEachInputInTheAssetsOrder) {
   }
 }
 
+// ---- Near the ends of the double range ----------------------------------------
+
+// Every accepted reading is finite, but a sum of them need not be a double:
+// the answers stay JSON (docs/api.md "Statistics"), and the mean is exact.
+class StatisticsNearTheDoubleRangeTest : public FetchTest {
+ protected:
+  // The views of Boiler's readings, all between 00:00 and 02:00 on
+  // 2021-03-01, that read them by each road: unbounded and whole hours
+  // (hour aggregates only), a window inside an hour (raw readings), buckets
+  // of 15 minutes (raw) and of an hour and a day (hour aggregates).
+  struct View {
+    std::string query;
+    std::string bucket;  // the bucket's "timestamp", for an interval
+  };
+  static std::vector<View> Views() {
+    return {{"", ""},
+            {WindowQuery({At(0), At(2 * kHour - 1)}), ""},
+            {WindowQuery({At(kMinute), At(119 * kMinute)}), ""},
+            {"&interval=15_minutes", "2021-03-01T00:00:00.000000Z"},
+            {"&interval=1_hour", "2021-03-01T00:00:00.000000Z"},
+            {"&interval=1_day", "2021-03-01T00:00:00.000000Z"}};
+  }
+
+  // Every view answers the one statistics element `element`
+  // (min,max,avg,sum,count), inside one 15-minute bucket.
+  void ExpectEveryView(const std::string& element) {
+    for (const View& view : Views()) {
+      const std::string query = "get_statistics_inputdata_by_inputs?input_ids=" + boiler_.id +
+                                "&aggregation_func=min,max,avg,sum,count" + view.query;
+      SCOPED_TRACE(query);
+      const std::string timestamp =
+          view.bucket.empty() ? "" : R"("timestamp":")" + view.bucket + R"(",)";
+      EXPECT_TRUE(IsFetchAnswer(
+          Fetch(query), "[" + ExpectedInput(boiler_, "[{" + timestamp + element + "}]") + "]"));
+    }
+  }
+
+  static SentReading ReadingAt(int64_t micros, double value) {
+    SentReading reading;
+    reading.micros = micros;
+    reading.value = value;
+    return reading;
+  }
+};
+
+TEST_F(StatisticsNearTheDoubleRangeTest, ASumBeyondTheDoubleRangeIsNullAndTheMeanExact) {
+  ASSERT_TRUE(UploadReadings(
+      boiler_, {ReadingAt(At(10 * kMinute), 1e308), ReadingAt(At(11 * kMinute), 1e308)}));
+  ExpectEveryView(R"("min":1e308,"max":1e308,"avg":1e308,"sum":null,"count":2)");
+}
+
+TEST_F(StatisticsNearTheDoubleRangeTest, SumsThatLeaveTheDoubleRangeAndComeBackAreExact) {
+  // In one upload: the sum passes 3.4e308 on its way to 0.
+  ASSERT_TRUE(UploadReadings(
+      boiler_, {ReadingAt(At(10 * kMinute), 1.7e308), ReadingAt(At(11 * kMinute), 1.7e308),
+                ReadingAt(At(12 * kMinute), -1.7e308), ReadingAt(At(13 * kMinute), -1.7e308)}));
+  ExpectEveryView(R"("min":-1.7e308,"max":1.7e308,"avg":0,"sum":0,"count":4)");
+}
+
+TEST_F(StatisticsNearTheDoubleRangeTest, SumsThatCancelAcrossUploadsAreExact) {
+  // Each pair is stored on its own (the answer in between waits for it), so
+  // the hour's stored sum goes past the double range, then would come back.
+  ASSERT_TRUE(UploadReadings(
+      boiler_, {ReadingAt(At(10 * kMinute), 1.7e308), ReadingAt(At(11 * kMinute), 1.7e308)}));
+  ExpectEveryView(R"("min":1.7e308,"max":1.7e308,"avg":1.7e308,"sum":null,"count":2)");
+  ASSERT_TRUE(UploadReadings(
+      boiler_, {ReadingAt(At(12 * kMinute), -1.7e308), ReadingAt(At(13 * kMinute), -1.7e308)}));
+  ExpectEveryView(R"("min":-1.7e308,"max":1.7e308,"avg":0,"sum":0,"count":4)");
+  // And the store goes on taking and answering readings, of every input.
+  ASSERT_TRUE(UploadReadings(pump_, {ReadingAt(At(20 * kMinute), 2.5)}));
+  EXPECT_TRUE(IsFetchAnswer(
+      Fetch("get_statistics_inputdata_by_inputs?input_ids=" + pump_.id + "&aggregation_func=sum"),
+      "[" + ExpectedInput(pump_, R"([{"sum":2.5}])") + "]"));
+}
+
+TEST_F(StatisticsNearTheDoubleRangeTest, HoursWhoseSumsFitAddUpBeyondTheRange) {
+  // One reading in each of two hours: each hour's sum is a double, the
+  // window's is not.
+  ASSERT_TRUE(UploadReadings(
+      boiler_, {ReadingAt(At(10 * kMinute), 1e308), ReadingAt(At(70 * kMinute), 1e308)}));
+  const std::string element = R"("min":1e308,"max":1e308,"avg":1e308,"sum":null,"count":2)";
+  for (const std::string& window :
+       {std::string(), WindowQuery({At(0), At(2 * kHour - 1)}),
+        WindowQuery({At(kMinute), At(119 * kMinute)}), std::string("&interval=1_day")}) {
+    const std::string query = "get_statistics_inputdata_by_inputs?input_ids=" + boiler_.id +
+                              "&aggregation_func=min,max,avg,sum,count" + window;
+    SCOPED_TRACE(query);
+    const std::string timestamp = window.find("interval") == std::string::npos
+                                      ? ""
+                                      : R"("timestamp":"2021-03-01T00:00:00.000000Z",)";
+    EXPECT_TRUE(IsFetchAnswer(
+        Fetch(query), "[" + ExpectedInput(boiler_, "[{" + timestamp + element + "}]") + "]"));
+  }
+}
+
 // ---- timeperiod_last -------------------------------------------------------------
 
 class StatisticsLastTest : public FetchTest {};

@@ -16,9 +16,9 @@
 #include "storage/reading_model.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
 #include "storage/two_input_store.h"
 #include "support/file_readings.h"
+#include "support/temp_dir.h"
 
 namespace dc {
 namespace {
@@ -120,6 +120,41 @@ TEST_F(SqliteHourStatsTest, FollowNewAndReplacedReadings) {
   EXPECT_EQ(h2.last, 6);
   EXPECT_EQ(rows.at({pks_[0], -2}).count, 1);  // -1h - 1us
   EXPECT_EQ(rows.at({pks_[0], -1}).count, 3);  // -1h, -30min, -1us
+}
+
+// An hour whose sum leaves the double range keeps +Inf in its row (as
+// every version has written such an hour): Statistics then answer that
+// hour from its readings, exactly, and later writes go on.
+TEST_F(SqliteHourStatsTest, AnHourSumBeyondTheDoubleRangeIsAnsweredFromItsReadings) {
+  RawDb raw(path_);
+  ASSERT_TRUE(raw.ok());
+  Result<Ids> ids = Write({{0, {At(10 * kMinute, 1.7e308), At(11 * kMinute, 1.7e308)}}});
+  ASSERT_TRUE(ids.has_value()) << ids.error().ToString();
+  EXPECT_EQ(raw.Query("SELECT sum FROM hour_stats WHERE hour = 0"), "Inf");
+  // Inf - Inf is NaN, which SQLite stores as NULL: the row must not refuse it.
+  ids = Write({{0, {At(12 * kMinute, -1.7e308), At(13 * kMinute, -1.7e308)}}});
+  ASSERT_TRUE(ids.has_value()) << ids.error().ToString();
+  ids = Write({{0, {At(14 * kMinute, 1.7e308)}}, {1, {At(0, 1)}}});
+  ASSERT_TRUE(ids.has_value()) << ids.error().ToString();
+  EXPECT_TRUE(HourStatsMatchReadings(raw.get()));
+  EXPECT_TRUE(HourStatsMatch(raw.get(), models_));
+
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    SCOPED_TRACE(reopen == 0 ? "as written" : "reopened");
+    for (const TimeWindow& window : {TimeWindow{}, TimeWindow{Timestamp{0}, Timestamp{kHour - 1}},
+                                     TimeWindow{Timestamp{kMinute}, Timestamp{kHour - 2}}}) {
+      Result<std::vector<StatsBucket>> buckets = store_->Statistics(StatsScan{
+          .input_pk = pks_[0], .window = window, .interval_micros = {}, .max_buckets = 10});
+      ASSERT_TRUE(buckets.has_value()) << buckets.error().ToString();
+      ASSERT_EQ(buckets->size(), 1u);
+      EXPECT_EQ((*buckets)[0].aggregate.count, 5);
+      EXPECT_EQ((*buckets)[0].aggregate.sum, 1.7e308);
+    }
+    store_.reset();
+    Result<std::unique_ptr<SqliteStore>> reopened = SqliteStore::Open(path_, {});
+    ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+    store_ = std::move(*reopened);
+  }
 }
 
 TEST_F(SqliteHourStatsTest, MigrationBuildsHourStatsFromAVersion2File) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "storage/store.h"
@@ -36,6 +37,26 @@ class StoreStatsTest : public ::dc::testing::StoreReadingsTest<Backend> {
       readings.push_back(At(ts, static_cast<double>((i * 37) % 101) / 4 - 10));
     }
     ASSERT_NO_FATAL_FAILURE(this->Put(readings));
+  }
+
+  // The one aggregate that each road to readings stored between 00:00 and
+  // 02:00 answers: unbounded and whole hours (hour aggregates only), a
+  // window inside those hours (raw readings), buckets of 15 minutes (raw),
+  // an hour and a day (hour aggregates). The readings must lie in one
+  // 15-minute bucket. Each is named by its road.
+  std::vector<std::pair<std::string, Aggregate>> EveryRoad() {
+    std::vector<std::pair<std::string, Aggregate>> out;
+    auto one = [&](const std::string& road, const std::vector<StatsBucket>& buckets) {
+      EXPECT_EQ(buckets.size(), 1u) << road;
+      if (!buckets.empty()) out.emplace_back(road, buckets[0].aggregate);
+    };
+    one("unbounded", this->Stats(Window(std::nullopt, std::nullopt)));
+    one("whole hours", this->Stats(Window(0, 2 * kHour - 1)));
+    one("inside hours", this->Stats(Window(kMinute, 119 * kMinute)));
+    one("15 minutes", this->Stats(Window(std::nullopt, std::nullopt), 15 * kMinute));
+    one("an hour", this->Stats(Window(std::nullopt, std::nullopt), kHour));
+    one("a day", this->Stats(Window(std::nullopt, std::nullopt), kDay));
+    return out;
   }
 };
 TYPED_TEST_SUITE(StoreStatsTest, StoreBackends, BackendNames);
@@ -204,6 +225,56 @@ TYPED_TEST(StoreStatsTest, ReplacingReadingsUpdatesEveryFunction) {
   ASSERT_EQ(hour.size(), 1u);
   EXPECT_EQ(hour[0].aggregate.max, 1000);
   EXPECT_EQ(hour[0].aggregate.first, 0.25);
+}
+
+// Every reading is finite, but their sums may leave the double range: the
+// sum is kept wider than a double, so that it comes back exactly.
+TYPED_TEST(StoreStatsTest, SumsThatLeaveTheDoubleRangeComeBackExactly) {
+  ASSERT_NO_FATAL_FAILURE(this->Put({At(10 * kMinute, 1.7e308), At(11 * kMinute, 1.7e308),
+                                     At(12 * kMinute, -1.7e308), At(13 * kMinute, -1.7e308)}));
+  for (const auto& [road, a] : this->EveryRoad()) {
+    EXPECT_EQ(a.count, 4) << road;
+    EXPECT_EQ(a.sum, 0) << road;
+    EXPECT_EQ(a.min, -1.7e308) << road;
+    EXPECT_EQ(a.max, 1.7e308) << road;
+  }
+}
+
+TYPED_TEST(StoreStatsTest, SumsThatCancelAcrossWritesComeBackExactly) {
+  // Stored in two calls, so an hour's sum is kept past the double range.
+  ASSERT_NO_FATAL_FAILURE(this->Put({At(10 * kMinute, 1.7e308), At(11 * kMinute, 1.7e308)}));
+  ASSERT_NO_FATAL_FAILURE(this->Put({At(12 * kMinute, -1.7e308), At(13 * kMinute, -1.7e308)}));
+  for (const auto& [road, a] : this->EveryRoad()) {
+    EXPECT_EQ(a.count, 4) << road;
+    EXPECT_EQ(a.sum, 0) << road;
+  }
+  // A reading that replaces one of them is counted as exactly.
+  ASSERT_NO_FATAL_FAILURE(this->Put({At(13 * kMinute, 1)}));
+  for (const auto& [road, a] : this->EveryRoad()) {
+    EXPECT_EQ(a.count, 4) << road;
+    EXPECT_EQ(a.sum, 1.7e308) << road;  // the 1 is far below the last bit kept
+  }
+}
+
+TYPED_TEST(StoreStatsTest, ASumBeyondTheDoubleRangeKeepsItsValue) {
+  ASSERT_NO_FATAL_FAILURE(this->Put({At(10 * kMinute, 1e308), At(11 * kMinute, 1e308)}));
+  const long double twice = 2 * static_cast<long double>(1e308);
+  for (const auto& [road, a] : this->EveryRoad()) {
+    EXPECT_EQ(a.count, 2) << road;
+    EXPECT_EQ(a.sum, twice) << road;
+    EXPECT_EQ(a.sum / a.count, 1e308) << road;
+  }
+  // Across hours: each hour's sum is a double, the window's is not.
+  ASSERT_NO_FATAL_FAILURE(this->Put({At(11 * kMinute, 0.5), At(70 * kMinute, 1e308)}));
+  for (const TimeWindow& window :
+       {Window(kNone, kNone), Window(0, 2 * kHour - 1), Window(kMinute, 119 * kMinute)}) {
+    std::vector<StatsBucket> all = this->Stats(window);
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].aggregate.sum, twice);
+    std::vector<StatsBucket> day = this->Stats(window, kDay);
+    ASSERT_EQ(day.size(), 1u);
+    EXPECT_EQ(day[0].aggregate.sum, twice);
+  }
 }
 
 TYPED_TEST(StoreStatsTest, AStoredReadingIsInTheNextAnswer) {

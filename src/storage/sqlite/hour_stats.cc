@@ -1,17 +1,21 @@
 #include "storage/sqlite/hour_stats.h"
 
 #include <limits>
+#include <optional>
 
 namespace dc {
 
 // The right-hand sides of DO UPDATE SET all see the row as it was before
-// the update, so first_value is decided against the old first_ts.
+// the update, so first_value is decided against the old first_ts. A sum
+// that overflows becomes +-Inf by itself; Inf - Inf is NaN, which SQLite
+// makes NULL, which the NOT NULL column would refuse, failing the whole
+// merge (every input's readings with it): it is kept as +Inf instead.
 const char* const kUpsertHourStatsSql =
     "INSERT INTO hour_stats(input_pk, hour, count, sum, min, max, first_ts, first_value, "
     "last_ts, last_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT(input_pk, hour) DO UPDATE SET "
     "count = hour_stats.count + excluded.count, "
-    "sum = hour_stats.sum + excluded.sum, "
+    "sum = coalesce(hour_stats.sum + excluded.sum, 9e999), "
     "min = min(hour_stats.min, excluded.min), "
     "max = max(hour_stats.max, excluded.max), "
     "first_ts = min(hour_stats.first_ts, excluded.first_ts), "
@@ -71,12 +75,20 @@ Aggregate ColumnAggregate(const Statement& statement, int first_column) {
 
 namespace {
 
+// What a row keeps of `aggregate`'s sum: the nearest double, or the
+// infinity of its sign beyond the double range.
+double RowSum(const Aggregate& aggregate) {
+  if (std::optional<double> sum = aggregate.Sum()) return *sum;
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  return aggregate.sum < 0 ? -kInfinity : kInfinity;
+}
+
 Status WriteHour(Statement& write, int64_t input_pk, int64_t hour, const Aggregate& aggregate,
                  const char* what) {
   write.BindInt64(1, input_pk);
   write.BindInt64(2, hour);
   write.BindInt64(3, aggregate.count);
-  write.BindDouble(4, aggregate.sum);
+  write.BindDouble(4, RowSum(aggregate));
   write.BindDouble(5, aggregate.min);
   write.BindDouble(6, aggregate.max);
   write.BindInt64(7, aggregate.first_ts.micros);

@@ -17,6 +17,14 @@ namespace dc {
 // readings, the Aggregate of that hour's readings. It must always equal what
 // the readings say, so WriteBatches updates it in the same transaction as the
 // readings, through HourStatsChanges.
+//
+// An hour's sum is a REAL, a double, though the sum of its readings may lie
+// beyond the double range, or have passed beyond it as readings came
+// (Aggregate keeps sums in a long double): such a row keeps +-Inf, as every
+// version has written it, and Statistics answer that hour from its
+// readings instead (exact, but at the cost of reading them). No ordinary
+// data gets there, so the table keeps its format: a finite sum means what
+// it always meant, and an Inf left by an older binary is read the same way.
 
 // floor(a / b) for b > 0, also for negative a (C++ truncates toward zero).
 inline int64_t FloorDiv(int64_t a, int64_t b) {
@@ -47,7 +55,8 @@ int64_t AlignHourDown(int64_t hour, int64_t interval);
 // Reads an aggregate from 8 columns starting at `first_column`, in
 // hour_stats' order: count, sum, min, max, first_ts, first_value, last_ts,
 // last_value. A count of 0 (the other columns then NULL) is an empty
-// Aggregate.
+// Aggregate. A sum that is not finite is kept as it is: the hour must then
+// be aggregated from its readings.
 Aggregate ColumnAggregate(const Statement& statement, int first_column);
 
 // SQL that the writer prepares once: the incremental upsert of a touched

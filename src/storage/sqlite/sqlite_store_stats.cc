@@ -6,6 +6,7 @@
 // aggregate the raw readings of the window in one ordered scan, stopping as
 // soon as max_buckets buckets are complete. Everything runs in one read
 // transaction, so the parts agree with each other.
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,17 @@ class BucketList {
     }
     if (static_cast<int64_t>(buckets_.size()) >= max_buckets_) return false;
     buckets_.push_back(StatsBucket{.start = Timestamp{start}, .aggregate = aggregate});
+    return true;
+  }
+
+  // Add() of the one reading (`ts`, `value`), without building its
+  // aggregate: the raw buckets' loop, once per reading.
+  bool AddReading(int64_t start, Timestamp ts, double value) {
+    if (buckets_.empty() || buckets_.back().start.micros != start) {
+      if (static_cast<int64_t>(buckets_.size()) >= max_buckets_) return false;
+      buckets_.push_back(StatsBucket{.start = Timestamp{start}, .aggregate = {}});
+    }
+    buckets_.back().aggregate.Add(ts, value);
     return true;
   }
 
@@ -78,13 +90,28 @@ Result<Aggregate> RawAggregate(Reader& reader, int64_t input_pk, const MicrosRan
 }
 
 // Calls `take(hour, aggregate)` for each hour_stats row of `input_pk` in
-// `hours`, ascending, until it returns false.
+// `hours`, ascending, until it returns false. An hour whose row keeps no
+// finite sum (hour_stats.h) is aggregated from its readings.
 template <typename F>
 Status ForEachHour(Reader& reader, int64_t input_pk, const HourRange& hours, F&& take) {
-  return ForEachRow(reader, kHourRowsSql, input_pk, hours.first, hours.last,
-                    "reading hour statistics", [&](const Statement& select) {
-                      return take(select.ColumnInt64(0), ColumnAggregate(select, 1));
-                    });
+  Status raw_failure = Status::Ok();
+  DC_RETURN_IF_ERROR(ForEachRow(reader, kHourRowsSql, input_pk, hours.first, hours.last,
+                                "reading hour statistics", [&](const Statement& select) {
+                                  const int64_t hour = select.ColumnInt64(0);
+                                  Aggregate aggregate = ColumnAggregate(select, 1);
+                                  if (!std::isfinite(aggregate.sum)) {
+                                    Result<Aggregate> raw =
+                                        RawAggregate(reader, input_pk,
+                                                     MicrosRange{HourStart(hour), HourLast(hour)});
+                                    if (!raw) {
+                                      raw_failure = raw.error();
+                                      return false;
+                                    }
+                                    aggregate = *raw;
+                                  }
+                                  return take(hour, aggregate);
+                                }));
+  return raw_failure;
 }
 
 // Calls `take(ts, value)` for each reading of `input_pk` in `range`, in
@@ -145,9 +172,7 @@ Status HourBuckets(Reader& reader, int64_t input_pk, const WindowSplit& split, i
 Status RawBuckets(Reader& reader, int64_t input_pk, const TimeWindow& window, int64_t interval,
                   BucketList& buckets) {
   return ForEachReading(reader, input_pk, WindowRange(window), [&](Timestamp ts, double value) {
-    Aggregate one;
-    one.Add(ts, value);
-    return buckets.Add(AlignDown(ts.micros, interval), one);
+    return buckets.AddReading(AlignDown(ts.micros, interval), ts, value);
   });
 }
 
