@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
       "DATACOOEE_THREADS");
   env(serve_cmd->add_option("--max-connections", serve.http.max_connections,
                             "open connections beyond this take the place of the longest idle, "
-                            "or are refused with 503"),
+                            "or are refused with 503; lowered (with a warning) to what the "
+                            "open-file limit leaves room for"),
       "DATACOOEE_MAX_CONNECTIONS")
       ->capture_default_str();
   int64_t idle_ms = serve.http.idle_timeout.count();

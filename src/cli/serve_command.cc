@@ -70,6 +70,7 @@ int ServeWithLogging(const ServeArgs& args) {
   Store& opened = **store;
   metrics.SetProbes({
       .open_connections = [&server] { return static_cast<double>(server.OpenConnections()); },
+      .connection_limit = [&server] { return static_cast<double>(server.ConnectionLimit()); },
       .queued_readings = [&writer] { return static_cast<double>(writer.queued_readings()); },
       .store_size_bytes = [&opened] { return static_cast<double>(opened.SizeOnDisk()); },
   });
@@ -84,7 +85,7 @@ int ServeWithLogging(const ServeArgs& args) {
       fmt::format("listening on {}://{}:{}", server.scheme(), host, *port);
   std::printf("datacooee %s\n", listening.c_str());
   std::fflush(stdout);
-  spdlog::info("{}", listening);
+  spdlog::info("{} (at most {} connections)", listening, server.ConnectionLimit());
   NotifyReady(listening);
 
   server.Run([] {

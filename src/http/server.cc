@@ -1,18 +1,22 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <csignal>
 #include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "http/connection.h"
+#include "http/connection_cap.h"
 #include "http/server_context.h"
 #include "http/session.h"
 #include "http/tls_context.h"
@@ -48,14 +52,20 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
   return tcp::endpoint(address, static_cast<uint16_t>(port));
 }
 
-// Each connection is a file descriptor; the soft limit is often 1024.
-void RaiseFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
+// accept() found no descriptor, kernel buffer or memory for a connection.
+bool IsOutOfResources(const boost::system::error_code& ec) {
+  namespace errc = boost::system::errc;
+  return ec == errc::too_many_files_open || ec == errc::too_many_files_open_in_system ||
+         ec == errc::no_buffer_space || ec == errc::not_enough_memory;
 }
+
+// After a failed accept the next waits this long, doubling while accepts
+// keep failing: the listening socket stays readable while connections wait
+// in its backlog, so retrying at once would spin on the error.
+constexpr std::chrono::milliseconds kFirstAcceptRetry{10};
+constexpr std::chrono::milliseconds kLastAcceptRetry{200};
+// Failed accepts are logged at most this often (with a count).
+constexpr std::chrono::seconds kAcceptErrorLogInterval{10};
 
 }  // namespace
 
@@ -77,6 +87,7 @@ class HttpServer::Impl {
       guards_.push_back(net::make_work_guard(*ios_.back()));
     }
     acceptor_.emplace(*ios_.front());
+    accept_retry_.emplace(*ios_.front());
     signals_.emplace(*ios_.front(), SIGINT, SIGTERM);
     reload_signal_.emplace(*ios_.front(), SIGHUP);
   }
@@ -98,7 +109,6 @@ class HttpServer::Impl {
     if (tls() && !tls_) {
       if (Status loaded = LoadTls(); !loaded.ok()) return loaded;
     }
-    RaiseFileLimit();
     auto endpoint = ParseListen(context_->options.listen);
     if (!endpoint) return endpoint.error();
     boost::system::error_code ec;
@@ -109,6 +119,10 @@ class HttpServer::Impl {
     if (ec) {
       return Status::Unavailable("cannot listen on " + context_->options.listen + ": " +
                                  ec.message());
+    }
+    if (Status capped = CapConnections(); !capped.ok()) {
+      acceptor_->close(ec);
+      return capped;
     }
     return acceptor_->local_endpoint().port();
   }
@@ -131,23 +145,98 @@ class HttpServer::Impl {
   }
 
   size_t OpenConnections() const { return context_->OpenConnections(); }
+  size_t ConnectionLimit() const { return context_->ConnectionLimit(); }
 
  private:
+  // Every descriptor the process holds now (the store's, the logs', the
+  // listening socket) stays, so the connections get what the open-file
+  // limit leaves besides them and what may open later.
+  Status CapConnections() {
+    const ServerOptions& options = context_->options;
+    cap_ = CapConnectionsForThisProcess(options.max_refused_lingering, options.max_connections);
+    if (Status room = CheckRoomForConnections(cap_, options.max_connections); !room.ok()) {
+      return room;
+    }
+    context_->SetConnectionLimit(cap_.connections);  // no connection yet: none to close
+    if (cap_.connections < options.max_connections) {
+      spdlog::warn(
+          "the open-file limit {} leaves room for {} connections (besides {} descriptors kept for "
+          "the store, the logs and refused connections): serving at most {}, not "
+          "--max-connections {}; raise the limit (ulimit -n, LimitNOFILE=) for more",
+          cap_.file_limit, cap_.connections, cap_.reserved, cap_.connections,
+          options.max_connections);
+    }
+    return Status::Ok();
+  }
+
   void DoAccept() {
     net::io_context& home = *ios_[next_io_];
     next_io_ = (next_io_ + 1) % ios_.size();
     acceptor_->async_accept(home, [this](boost::system::error_code ec, Socket socket) {
-      if (ec == net::error::operation_aborted || stopping_) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        if (tls_) {
-          std::make_shared<Session<TlsStream>>(std::move(socket), context_, tls_)->Start();
-        } else {
-          std::make_shared<Session<PlainStream>>(std::move(socket), context_)->Start();
-        }
+      if (stopping_) return;
+      if (ec) return OnAcceptError(ec);
+      accept_retry_delay_ = kFirstAcceptRetry;
+      socket.set_option(tcp::no_delay(true), ec);
+      if (tls_) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), context_, tls_)->Start();
+      } else {
+        std::make_shared<Session<PlainStream>>(std::move(socket), context_)->Start();
       }
       DoAccept();
     });
+  }
+
+  // No error ends the accept loop; only Stop() does. Out of descriptors
+  // (or kernel memory), the connection idle longest is closed to make room,
+  // and the next accept waits a moment instead of spinning on the error.
+  void OnAcceptError(const boost::system::error_code& ec) {
+    if (ec == net::error::operation_aborted && !acceptor_->is_open()) return;
+    bool shed = false;
+    if (IsOutOfResources(ec)) {
+      if (ec == boost::system::errc::too_many_files_open) FollowFileLimit();
+      if (std::shared_ptr<Connection> oldest = context_->ReclaimOldestIdle()) {
+        oldest->Reclaim();
+        shed = true;
+      }
+    }
+    ReportAcceptError(ec, shed);
+    accept_retry_->expires_after(accept_retry_delay_);
+    accept_retry_delay_ = std::min(accept_retry_delay_ * 2, kLastAcceptRetry);
+    accept_retry_->async_wait([this](const boost::system::error_code& waited) {
+      if (!waited && !stopping_) DoAccept();
+    });
+  }
+
+  // The limit may have been lowered since the server started (prlimit):
+  // the cap follows it, so that newcomers take idle connections' places
+  // rather than run out of descriptors again.
+  void FollowFileLimit() {
+    const uint64_t limit = CurrentFileLimit();
+    if (limit == 0 || limit == cap_.file_limit) return;
+    const ServerOptions& options = context_->options;
+    const size_t others = cap_.reserved - kLaterDescriptors - options.max_refused_lingering;
+    cap_ =
+        http::CapConnections(limit, others, options.max_refused_lingering, options.max_connections);
+    cap_.connections = std::max<size_t>(cap_.connections, 1);
+    const auto reclaimed = context_->SetConnectionLimit(cap_.connections);
+    for (const auto& session : reclaimed) session->Reclaim();
+    spdlog::warn(
+        "the open-file limit is now {}: serving at most {} connections (closed {} idle ones)",
+        limit, cap_.connections, reclaimed.size());
+  }
+
+  void ReportAcceptError(const boost::system::error_code& ec, bool shed) {
+    ++accept_errors_;
+    const auto now = std::chrono::steady_clock::now();
+    if (accept_errors_reported_ && now - *accept_errors_reported_ < kAcceptErrorLogInterval) {
+      return;
+    }
+    spdlog::warn("accept failed: {} ({} failures since the last report); {}", ec.message(),
+                 accept_errors_,
+                 shed ? "closed the connection idle longest to make room, retrying"
+                      : "retrying in a moment");
+    accept_errors_ = 0;
+    accept_errors_reported_ = now;
   }
 
   // certbot and the like replace the files, then send SIGHUP. Open
@@ -177,6 +266,7 @@ class HttpServer::Impl {
     stopping_ = true;
     boost::system::error_code ignored;
     acceptor_->close(ignored);
+    accept_retry_->cancel();
     signals_->cancel(ignored);
     reload_signal_->cancel(ignored);
     context_->draining.store(true);
@@ -190,6 +280,13 @@ class HttpServer::Impl {
   std::vector<std::unique_ptr<net::io_context>> ios_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::optional<tcp::acceptor> acceptor_;
+  // The pause after a failed accept, and the cap of connections in force;
+  // only touched on the first context's thread (and by Listen, before Run).
+  std::optional<net::steady_timer> accept_retry_;
+  std::chrono::milliseconds accept_retry_delay_ = kFirstAcceptRetry;
+  ConnectionCap cap_;
+  size_t accept_errors_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> accept_errors_reported_;
   std::optional<net::signal_set> signals_;
   std::optional<net::signal_set> reload_signal_;
   // The certificate new connections get; null without TLS. Only touched on
@@ -209,5 +306,6 @@ Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
 void HttpServer::Run(std::function<void()> on_stopping) { impl_->Run(std::move(on_stopping)); }
 void HttpServer::Stop() { impl_->Stop(); }
 size_t HttpServer::OpenConnections() const { return impl_->OpenConnections(); }
+size_t HttpServer::ConnectionLimit() const { return impl_->ConnectionLimit(); }
 
 }  // namespace dc::http

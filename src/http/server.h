@@ -42,6 +42,9 @@ class HttpServer {
   void Stop();
   // Connections holding a place now (for metrics). Thread-safe.
   size_t OpenConnections() const;
+  // The places there are: --max-connections, or fewer when the open-file
+  // limit leaves less room (known once Listen() succeeded). Thread-safe.
+  size_t ConnectionLimit() const;
 
  private:
   class Impl;

@@ -9,7 +9,7 @@ namespace dc::http {
 bool ServerContext::Admit(const std::shared_ptr<Connection>& session, Slot& slot,
                           std::shared_ptr<Connection>* reclaimed) {
   std::lock_guard lock(mutex);
-  if (counted >= options.max_connections) {
+  if (counted >= limit) {
     if (idle_head == nullptr) return false;
     // The place passes from the session idle longest to the newcomer; the
     // count stays. The old session closes on its own thread.
@@ -67,9 +67,38 @@ void ServerContext::Unlink(Slot& slot) {
   slot.idle = false;
 }
 
+std::shared_ptr<Connection> ServerContext::ReclaimOldestIdle() {
+  std::lock_guard lock(mutex);
+  return ReclaimHead();
+}
+
+std::shared_ptr<Connection> ServerContext::ReclaimHead() {
+  if (idle_head == nullptr) return nullptr;
+  Slot& oldest = *idle_head;
+  Unlink(oldest);
+  oldest.counted = false;
+  --counted;
+  return oldest.session.lock();
+}
+
 size_t ServerContext::OpenConnections() {
   std::lock_guard lock(mutex);
   return counted;
+}
+
+size_t ServerContext::ConnectionLimit() {
+  std::lock_guard lock(mutex);
+  return limit;
+}
+
+std::vector<std::shared_ptr<Connection>> ServerContext::SetConnectionLimit(size_t new_limit) {
+  std::vector<std::shared_ptr<Connection>> reclaimed;
+  std::lock_guard lock(mutex);
+  limit = new_limit;
+  while (counted > limit && idle_head != nullptr) {
+    if (auto session = ReclaimHead()) reclaimed.push_back(std::move(session));
+  }
+  return reclaimed;
 }
 
 void ServerContext::DrainAll() {

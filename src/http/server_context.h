@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "http/request_record.h"
 #include "http/router.h"
@@ -18,7 +19,9 @@ class Connection;
 // Thread-safe: `router`, `options` and `observer` are immutable; the rest is atomic or
 // guarded by `mutex`.
 //
-// Connection places: at most `options.max_connections` sessions hold one.
+// Connection places: at most ConnectionLimit() sessions hold one
+// (`options.max_connections`, or fewer when the open-file limit leaves
+// less room: see connection_cap.h).
 // A session waiting for a request's first byte (a new connection, or a
 // keep-alive one between requests) is *idle* and sits in a list ordered by
 // when it fell idle. A new connection at the limit takes the place of the
@@ -61,8 +64,18 @@ struct ServerContext {
   // The wait has ended. False when the session's place was taken by a
   // newcomer meanwhile: it must close after answering what has arrived.
   bool LeaveIdle(Slot& slot);
+  // Takes the place of the session idle longest, without a newcomer: for
+  // when accept() finds no descriptor left. Returns it for the caller to
+  // close (null when none is idle, or when it is already being destroyed).
+  std::shared_ptr<Connection> ReclaimOldestIdle();
   // Connections holding a place now.
   size_t OpenConnections();
+  // The places there are; options.max_connections until SetConnectionLimit().
+  size_t ConnectionLimit();
+  // Lowered below the places held, it takes the places of idle sessions,
+  // the longest idle first, until the rest fit (or none is idle), and
+  // returns them for the caller to close; busy ones keep theirs.
+  std::vector<std::shared_ptr<Connection>> SetConnectionLimit(size_t limit);
   // Calls Drain() on every live session.
   void DrainAll();
 
@@ -75,12 +88,17 @@ struct ServerContext {
  private:
   void Link(Slot& slot);    // at the idle list's tail; mutex held
   void Unlink(Slot& slot);  // from the idle list; mutex held
+  // Frees the place of the session at the idle list's head, if any, and
+  // returns that session (null when none, or when it is being destroyed).
+  // Mutex held.
+  std::shared_ptr<Connection> ReclaimHead();
 
   std::mutex mutex;
-  uint64_t next_id = 1;       // guarded by mutex
-  size_t counted = 0;         // guarded by mutex
-  Slot* idle_head = nullptr;  // idle longest; guarded by mutex
-  Slot* idle_tail = nullptr;  // guarded by mutex
+  uint64_t next_id = 1;                    // guarded by mutex
+  size_t counted = 0;                      // guarded by mutex
+  size_t limit = options.max_connections;  // guarded by mutex
+  Slot* idle_head = nullptr;               // idle longest; guarded by mutex
+  Slot* idle_tail = nullptr;               // guarded by mutex
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> sessions;  // guarded by mutex
   std::atomic<size_t> refused_lingering{0};
 };

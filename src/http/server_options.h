@@ -23,6 +23,8 @@ struct ServerOptions {
   // connection idle longest (waiting for a request's first byte), which is
   // closed; when none is idle it is answered 503 and closed. So a flood of
   // idle sockets can neither exhaust file descriptors nor lock clients out.
+  // The server lowers it to what the open-file limit leaves room for
+  // (connection_cap.h): 10,000 is above the common soft limit of 1,024.
   size_t max_connections = 10000;
   // Refused (503) connections hold no place; at most this many at a time
   // linger for a moment after the 503 so their clients read it, the others

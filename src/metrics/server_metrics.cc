@@ -77,6 +77,10 @@ void ServerMetrics::CollectProbes(TextWriter& out) const {
     const std::function<double()>& probe;
   } gauges[] = {
       {"datacooee_http_open_connections", "Open client connections", probes_.open_connections},
+      {"datacooee_http_connection_limit",
+       "Connections the server holds at most: --max-connections, or fewer when the open-file "
+       "limit leaves less room",
+       probes_.connection_limit},
       {"datacooee_ingest_queue_readings",
        "Readings of accepted uploads waiting for the ingest writer", probes_.queued_readings},
       {"datacooee_store_size_bytes",

@@ -38,6 +38,7 @@ class ServerMetrics {
   // thread-safe). An unset probe leaves its gauge without a sample.
   struct Probes {
     std::function<double()> open_connections;  // datacooee_http_open_connections
+    std::function<double()> connection_limit;  // datacooee_http_connection_limit
     std::function<double()> queued_readings;   // datacooee_ingest_queue_readings
     std::function<double()> store_size_bytes;  // datacooee_store_size_bytes
   };

@@ -68,9 +68,11 @@ class FaultInjectionTest : public ::testing::Test {
     catalog_ = std::move(*catalog);
     writer_ = std::make_unique<IngestWriter>(*store_, IngestOptions{.metrics = &metrics_.ingest()});
     // As `serve` wires it: a scrape asks the store for its size.
-    metrics_.SetProbes({.open_connections = {}, .queued_readings = {}, .store_size_bytes = [this] {
-                          return static_cast<double>(store_->SizeOnDisk());
-                        }});
+    metrics_.SetProbes(
+        {.open_connections = {},
+         .connection_limit = {},
+         .queued_readings = {},
+         .store_size_bytes = [this] { return static_cast<double>(store_->SizeOnDisk()); }});
     const api::OpsOptions ops{.metrics = &metrics_, .metrics_token = ""};
     http::Router router = api::BuildRouter(*catalog_, *writer_, *store_, reads_, ops);
     AddThrowingRoutes(router);

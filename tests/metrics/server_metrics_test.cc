@@ -91,10 +91,12 @@ TEST(ServerMetrics, RendersBuildInfoProbesAndIngestMetrics) {
   EXPECT_EQ(SampleValue(text, "datacooee_http_open_connections"), "");
 
   metrics.SetProbes({.open_connections = [] { return 3.0; },
+                     .connection_limit = [] { return 10000.0; },
                      .queued_readings = [] { return 0.0; },
                      .store_size_bytes = [] { return 123456.0; }});
   text = metrics.Render();
   EXPECT_EQ(SampleValue(text, "datacooee_http_open_connections"), "3");
+  EXPECT_EQ(SampleValue(text, "datacooee_http_connection_limit"), "10000");
   EXPECT_EQ(SampleValue(text, "datacooee_ingest_queue_readings"), "0");
   EXPECT_EQ(SampleValue(text, "datacooee_store_size_bytes"), "123456");
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,22 @@ int CountFds(pid_t pid) {
     ++count;
   }
   return count;
+}
+
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  // The command name, in parentheses, may hold spaces: fields are counted
+  // after its closing one. utime and stime are fields 14 and 15 of proc(5).
+  const size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string field;
+  for (int i = 3; i <= 13; ++i) fields >> field;
+  unsigned long long utime = 0, stime = 0;
+  if (!(fields >> utime >> stime)) return -1;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string ReadAll(int fd) {
@@ -87,7 +104,8 @@ CommandResult RunDatacooee(const std::vector<std::string>& args,
   return result;
 }
 
-ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_args) {
+ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_args,
+                             ProcessLimits limits) {
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   char name[] = "/tmp/datacooee-server-stderr-XXXXXX";
@@ -110,6 +128,10 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
     dup2(out_pipe[1], 1);
     dup2(err_fd, 2);
     close(out_pipe[0]);
+    if (limits.file_limit > 0) {
+      const rlimit files{limits.file_limit, limits.file_limit};
+      if (setrlimit(RLIMIT_NOFILE, &files) != 0) _exit(126);
+    }
     auto argv = Argv(args);
     execv(argv[0], argv.data());
     _exit(127);

@@ -26,9 +26,20 @@ std::string ReadAll(int fd);
 // Open file descriptors of process `pid` (sockets among them), from /proc.
 int CountFds(pid_t pid);
 
+// CPU time (user + system, all threads) process `pid` has used, in
+// seconds, from /proc/PID/stat; negative if it cannot be read.
+double CpuSeconds(pid_t pid);
+
 // Runs `datacooee ARGS...` to completion.
 CommandResult RunDatacooee(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
+
+// What the server process gets besides its arguments.
+struct ProcessLimits {
+  // RLIMIT_NOFILE, soft and hard, set in the child before exec (so the
+  // server cannot raise it); 0 keeps the test's own.
+  uint64_t file_limit = 0;
+};
 
 // The real server binary, started with `serve --db DB --listen
 // 127.0.0.1:0` plus extra arguments; ready once it printed its port.
@@ -37,7 +48,8 @@ CommandResult RunDatacooee(const std::vector<std::string>& args,
 // unless the extra arguments name a certificate or key themselves.
 class ServerProcess {
  public:
-  ServerProcess(std::string db_url, std::vector<std::string> extra_args = {});
+  ServerProcess(std::string db_url, std::vector<std::string> extra_args = {},
+                ProcessLimits limits = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
