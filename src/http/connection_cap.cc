@@ -1,6 +1,8 @@
 #include "http/connection_cap.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -48,6 +50,19 @@ size_t OpenDescriptors() {
   }
   // Less the one the iterator itself held open.
   return count > 0 ? count - 1 : 0;
+}
+
+void DescriptorReserve::Hold() {
+  for (int& fd : fds_) {
+    if (fd < 0) fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+}
+
+void DescriptorReserve::Release() {
+  for (int& fd : fds_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
 }
 
 ConnectionCap CapConnectionsForThisProcess(size_t max_refused_lingering, size_t max_connections) {

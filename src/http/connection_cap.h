@@ -48,4 +48,24 @@ uint64_t CurrentFileLimit();
 // Descriptors this process holds now (from /proc/self/fd); 0 if unknown.
 size_t OpenDescriptors();
 
+// A few descriptors held in reserve (on /dev/null) for when accept() finds
+// none: released first, so that what handles the shortage has some to work
+// with (the sanitizers' checks, for one, open a pipe), and held again
+// before the next accept. Not thread-safe.
+class DescriptorReserve {
+ public:
+  DescriptorReserve() = default;
+  ~DescriptorReserve() { Release(); }
+  DescriptorReserve(const DescriptorReserve&) = delete;
+  DescriptorReserve& operator=(const DescriptorReserve&) = delete;
+
+  // Opens what is not held yet; what cannot be opened now is tried again
+  // next time.
+  void Hold();
+  void Release();
+
+ private:
+  int fds_[2] = {-1, -1};
+};
+
 }  // namespace dc::http

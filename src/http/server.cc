@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <memory>
@@ -52,11 +53,12 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
   return tcp::endpoint(address, static_cast<uint16_t>(port));
 }
 
-// accept() found no descriptor, kernel buffer or memory for a connection.
+// accept() found no descriptor, kernel buffer or memory for a connection
+// (errno values, in the system category Asio reports them in).
 bool IsOutOfResources(const boost::system::error_code& ec) {
-  namespace errc = boost::system::errc;
-  return ec == errc::too_many_files_open || ec == errc::too_many_files_open_in_system ||
-         ec == errc::no_buffer_space || ec == errc::not_enough_memory;
+  if (ec.category() != net::error::get_system_category()) return false;
+  const int value = ec.value();
+  return value == EMFILE || value == ENFILE || value == ENOBUFS || value == ENOMEM;
 }
 
 // After a failed accept the next waits this long, doubling while accepts
@@ -120,6 +122,7 @@ class HttpServer::Impl {
       return Status::Unavailable("cannot listen on " + context_->options.listen + ": " +
                                  ec.message());
     }
+    reserve_.Hold();  // before the count: the cap leaves room for it
     if (Status capped = CapConnections(); !capped.ok()) {
       acceptor_->close(ec);
       return capped;
@@ -193,7 +196,8 @@ class HttpServer::Impl {
     if (ec == net::error::operation_aborted && !acceptor_->is_open()) return;
     bool shed = false;
     if (IsOutOfResources(ec)) {
-      if (ec == boost::system::errc::too_many_files_open) FollowFileLimit();
+      reserve_.Release();
+      if (ec == net::error::no_descriptors) FollowFileLimit();  // EMFILE
       if (std::shared_ptr<Connection> oldest = context_->ReclaimOldestIdle()) {
         oldest->Reclaim();
         shed = true;
@@ -203,7 +207,9 @@ class HttpServer::Impl {
     accept_retry_->expires_after(accept_retry_delay_);
     accept_retry_delay_ = std::min(accept_retry_delay_ * 2, kLastAcceptRetry);
     accept_retry_->async_wait([this](const boost::system::error_code& waited) {
-      if (!waited && !stopping_) DoAccept();
+      if (waited || stopping_) return;
+      reserve_.Hold();
+      DoAccept();
     });
   }
 
@@ -285,6 +291,7 @@ class HttpServer::Impl {
   std::optional<net::steady_timer> accept_retry_;
   std::chrono::milliseconds accept_retry_delay_ = kFirstAcceptRetry;
   ConnectionCap cap_;
+  DescriptorReserve reserve_;
   size_t accept_errors_ = 0;
   std::optional<std::chrono::steady_clock::time_point> accept_errors_reported_;
   std::optional<net::signal_set> signals_;

@@ -37,6 +37,20 @@ TEST(ConnectionCap, ALimitThatLeavesAlmostNoRoomIsAnErrorSayingWhatToRaise) {
   EXPECT_TRUE(CheckRoomForConnections(CapConnections(216, 20, 128, 4), 4).ok());
 }
 
+TEST(DescriptorReserve, HoldsTwoDescriptorsUntilReleased) {
+  const size_t before = OpenDescriptors();
+  {
+    DescriptorReserve reserve;
+    reserve.Hold();
+    reserve.Hold();  // holds what it holds already: no more
+    EXPECT_EQ(OpenDescriptors(), before + 2);
+    reserve.Release();
+    EXPECT_EQ(OpenDescriptors(), before);
+    reserve.Hold();
+  }
+  EXPECT_EQ(OpenDescriptors(), before);  // released on destruction
+}
+
 class FakeConnection final : public Connection {
  public:
   void Drain() override {}

@@ -93,8 +93,9 @@ TEST_F(AuthTest, InputOfAnotherOrganisationLooksExactlyLikeAMissingInput) {
   const std::string foreign = CreateInput(db_, other.id);
   const std::string missing = "senmissing000";
   // The running server picks up the new input within a second; until then
-  // a 404 would prove nothing, so first see the owner upload succeed.
-  ASSERT_TRUE(PollUntil(std::chrono::milliseconds(1500), [&] {
+  // a 404 would prove nothing, so first see the owner upload succeed. (A
+  // wait, not the promise: cli_test checks that; 10 s only caps it.)
+  ASSERT_TRUE(PollUntil(std::chrono::milliseconds(10'000), [&] {
     return UploadTo(foreign, UploadHeaders(other), ReferenceSampleBody(foreign)).status == 201;
   }));
 
@@ -111,7 +112,8 @@ TEST_F(AuthTest, InputOfAnotherOrganisationLooksExactlyLikeAMissingInput) {
 TEST_F(AuthTest, InputFedByMqttRefusesHttpUploadsWith403) {
   const std::string mqtt = CreateInput(db_, org_.id, "MQTT");
   HttpResponse response;
-  ASSERT_TRUE(PollUntil(std::chrono::milliseconds(1500), [&] {
+  // Until the server has seen the new input it is 404 (a wait, as above).
+  ASSERT_TRUE(PollUntil(std::chrono::milliseconds(10'000), [&] {
     response = UploadTo(mqtt, UploadHeaders(org_), ReferenceSampleBody(mqtt));
     return response.status != 404;
   }));

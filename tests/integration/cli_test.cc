@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -334,20 +335,32 @@ TEST_F(CliTest, RunningServerAcceptsUploadsToANewInputWithinOneSecond) {
   ServerProcess server(db_);
   const std::string input = CreateInput(db_, org.id);
   const auto created = std::chrono::steady_clock::now();
+  const auto since_created = [&] {
+    return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - created);
+  };
+  // docs/api.md promises a change is seen within a second. What the test
+  // can know without timing itself: an upload refused (404) that was sent
+  // at time T proves the server had not seen the input at T. So the bound
+  // is on the send time of the last refused upload, which a server that
+  // keeps its promise meets however slow the uploads are (a loaded
+  // machine); the wait for the 201 is only a cap.
   int status = 0;
-  EXPECT_TRUE(PollUntil(milliseconds(1000),
+  milliseconds last_refused_sent{-1};
+  EXPECT_TRUE(PollUntil(milliseconds(10'000),
                         [&] {
+                          const milliseconds sent = since_created();
                           HttpClient client(server.port());
                           status = client
                                        .Request("POST", UploadTarget(input), UploadHeaders(org),
                                                 ReferenceSampleBody(input))
                                        .status;
+                          if (status != 201) last_refused_sent = sent;
                           return status == 201;
                         }))
-      << "last status " << status << " after "
-      << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - created)
-             .count()
-      << " ms";
+      << "last status " << status;
+  std::printf("new input: last refused upload sent %lld ms after the CLI returned\n",
+              static_cast<long long>(last_refused_sent.count()));
+  EXPECT_LT(last_refused_sent, milliseconds(1000));
 }
 
 // ---- asset --------------------------------------------------------------

@@ -65,7 +65,9 @@ std::string MetricValue(const std::string& text, const std::string& name) {
 
 class DescriptorsTest : public ServerTest {
  protected:
-  ProcessLimits ServerLimits() const override { return {.file_limit = StartingFileLimit()}; }
+  ServerProcessOptions ServerProcessSetup() const override {
+    return {.file_limit = StartingFileLimit(), .env = {}};
+  }
   virtual uint64_t StartingFileLimit() const { return kFileLimit; }
 
   void SetUp() override {

@@ -483,7 +483,7 @@ void ServerTest::SetUp() {
   input_ = CreateInput(db_, org_.id);
   ASSERT_FALSE(org_.id.empty());
   ASSERT_FALSE(input_.empty());
-  server_ = std::make_unique<ServerProcess>(db_, ServerArgs(), ServerLimits());
+  server_ = std::make_unique<ServerProcess>(db_, ServerArgs(), ServerProcessSetup());
 }
 
 HttpResponse ServerTest::Upload(const std::string& body, const Headers& headers) {

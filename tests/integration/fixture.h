@@ -348,8 +348,8 @@ class ServerTest : public ::testing::Test {
   void SetUp() override;
   // Extra `serve` arguments for a fixture that needs other limits.
   virtual std::vector<std::string> ServerArgs() const { return {}; }
-  // Process limits for a fixture that needs them (e.g. few descriptors).
-  virtual ProcessLimits ServerLimits() const { return {}; }
+  // Limits or environment for a fixture that needs them (e.g. few descriptors).
+  virtual ServerProcessOptions ServerProcessSetup() const { return {}; }
 
   // POSTs `body` to this input's upload URL on a new connection.
   HttpResponse Upload(const std::string& body, const Headers& headers);

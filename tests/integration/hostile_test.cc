@@ -41,8 +41,18 @@ constexpr double kMiB = 1024.0 * 1024.0;
 constexpr int kHeaderTimeoutMs = 3000;
 constexpr int kBodyTimeoutMs = 3000;
 // The cut-off at a timeout may come this much later than the timeout (a
-// loaded machine, the ASan build), never earlier.
+// loaded machine, the ASan build), never earlier. The bounds it makes only
+// have to tell a timeout that works from one that does not: a trickling
+// or silent client that is not cut off stays open until the test gives up
+// (10 s past the timeout) or for good. The latest cut-offs seen in 20 runs
+// (plain and TLS) under `ctest -j2` beside another ctest, against 7,000:
+// 3,184 ms for a slow-loris head, 3,650 ms for a silent body.
 constexpr int kTimeoutSlackMs = 4000;
+// A refused or 4xx connection whose client sends on lingers this long
+// before the server closes it (session.cc, kLingerTime); the tests wait
+// kLingerMs + kTimeoutSlackMs for such a close, against a connection that
+// would otherwise stay open for the 60 s idle timeout or for good.
+constexpr int kLingerMs = 2000;
 // ThreadSanitizer keeps shadow memory for what the server touches, several
 // times its size, so the same attack shows as several times the growth.
 #if defined(__SANITIZE_THREAD__)
@@ -256,7 +266,15 @@ class HostileTest : public ServerTest {
   }
 
   // Prints the case's peak RSS and checks it stayed below baseline +
-  // `bound_mib`.
+  // `bound_mib`. Each bound is far below what the attack would cost if
+  // buffered, and at least twice the largest growth seen in 20 runs of the
+  // suite under `ctest -j2` beside another ctest (release build; TLS run
+  // against its doubled bound): slow-loris 9.5 of 48 (TLS 46.8 of 96),
+  // nested JSON 13.6 of 48, 10,000-digit numbers 46.6 of 128, the idle
+  // flood 0.9 of 32 (TLS 22.1 of 64), every other case under 2 MiB of 32
+  // (TLS 6.5 of 64). The peak depends on how many attack requests the
+  // server holds at once, which load can change but not beyond what the
+  // case sends.
   void ExpectPeakBelow(const std::string& name, double bound_mib) {
     const Memory now = ReadMemory(server_->pid());
     const double peak =
@@ -343,6 +361,15 @@ TEST_F(HostileTest, SlowLorisIsCutOffAtTheHeaderTimeout) {
     std::this_thread::sleep_for(milliseconds(20));
   }
 
+  int64_t first_cut_ms = std::numeric_limits<int64_t>::max(), last_cut_ms = 0;
+  for (const Loris& loris : lorises) {
+    if (!loris.closed_after_ms) continue;
+    first_cut_ms = std::min(first_cut_ms, *loris.closed_after_ms);
+    last_cut_ms = std::max(last_cut_ms, *loris.closed_after_ms);
+  }
+  std::printf("slow-loris: cut off %lld to %lld ms after the first byte (timeout %d ms)\n",
+              static_cast<long long>(first_cut_ms), static_cast<long long>(last_cut_ms),
+              kHeaderTimeoutMs);
   for (size_t i = 0; i < lorises.size(); ++i) {
     const Loris& loris = lorises[i];
     SCOPED_TRACE("slow client " + std::to_string(i));
@@ -391,12 +418,18 @@ TEST_F(HostileTest, BodyShorterThanItsContentLengthIsCutOffAtTheBodyTimeout) {
   const int64_t almost_ms = MillisSince(almost_at);
   EXPECT_GE(almost_ms, kBodyTimeoutMs * 9 / 10);
   EXPECT_LE(almost_ms, kBodyTimeoutMs + kTimeoutSlackMs);
+  int64_t last_silent_ms = 0;
   for (int i = 0; i < kClients; ++i) {
     SCOPED_TRACE("silent client " + std::to_string(i));
     EXPECT_TRUE(silent[i]->ClosedWithin(kTimeoutSlackMs));
+    last_silent_ms = std::max(last_silent_ms, MillisSince(sent_at[i]));
     EXPECT_LE(MillisSince(sent_at[i]), kBodyTimeoutMs + kTimeoutSlackMs);
     EXPECT_EQ(silent[i]->received(), "");
   }
+  std::printf(
+      "short bodies: cut off %lld ms (almost whole) and at most %lld ms (silent) after "
+      "they were sent (timeout %d ms)\n",
+      static_cast<long long>(almost_ms), static_cast<long long>(last_silent_ms), kBodyTimeoutMs);
   SampleRss();
   ExpectServed("after the silent bodies");
   ExpectNothingElseStored();
@@ -474,26 +507,39 @@ TEST_F(HostileLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503) {
   // reclaimed. Newcomers get 503 with Retry-After and are closed; a flood of
   // 300 of them costs nothing lasting. (Half heads would do the same until
   // the header timeout; a body gives the test time.)
-  // A place still held by a closing warm-up connection would be reclaimed
-  // from a busy upload whose head had not been read yet: the upload is
-  // still served, but its place would then come free for a newcomer.
+  // A place still held by a closing connection (a warm-up one, or the one
+  // AwaitNoOtherConnection asked on) would be reclaimed from a busy upload
+  // whose head had not been read yet: the upload is still served, but a
+  // place comes free for a newcomer once the closing one is gone (seen
+  // once in a dozen runs under load). So each upload is opened only once
+  // the one before is busy, and opening goes on until one is refused:
+  // then every place is held by a busy upload, whatever the timing.
   ASSERT_TRUE(AwaitNoOtherConnection(server_->port()))
       << "the warm-up connections did not close within 5 s";
   std::vector<std::unique_ptr<RawConnection>> busy;
   std::vector<std::string> bodies;
-  for (int i = 0; i < kMaxConnections; ++i) {
-    bodies.push_back(NormalBody(1000 + i));
-    busy.push_back(std::make_unique<RawConnection>(server_->port()));
-    busy.back()->Send(UploadHead("Expect: 100-continue\r\nContent-Length: " +
-                                 std::to_string(bodies.back().size()) + "\r\n"));
-  }
-  for (int i = 0; i < kMaxConnections; ++i) {
-    // The 100 proves the server has read the head: the connection is busy.
-    std::optional<HttpResponse> interim = busy[i]->ReadResponse();
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const std::string body = NormalBody(1000 + static_cast<int64_t>(busy.size()));
+    auto connection = std::make_unique<RawConnection>(server_->port());
+    connection->Send(UploadHead(
+        "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"));
+    std::optional<HttpResponse> interim = connection->ReadResponse();
     ASSERT_TRUE(interim.has_value());
+    if (interim->status == 503) {
+      if (busy.size() >= static_cast<size_t>(kMaxConnections)) break;  // every place is busy
+      // A closing connection's place, not yet free.
+      std::this_thread::sleep_for(milliseconds(20));
+      continue;
+    }
+    // The 100 proves the server has read the head: the connection is busy.
     ASSERT_EQ(interim->status, 100);
-    busy[i]->Send(bodies[i].substr(0, 10));
+    connection->Send(body.substr(0, 10));
+    busy.push_back(std::move(connection));
+    bodies.push_back(body);
   }
+  ASSERT_GE(busy.size(), static_cast<size_t>(kMaxConnections));
+  // One more than the places when a busy upload lost its place as above.
+  ASSERT_LE(busy.size(), static_cast<size_t>(kMaxConnections) + 1);
 
   std::vector<std::unique_ptr<RawConnection>> flood;
   for (int i = 0; i < 300; ++i) flood.push_back(std::make_unique<RawConnection>(server_->port()));
@@ -512,7 +558,8 @@ TEST_F(HostileLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503) {
         EXPECT_FALSE(answer->keep_alive);
       }
     }
-    EXPECT_TRUE(flood[i]->ClosedWithin(3000));
+    // Closed at once, or after lingering for kLingerMs.
+    EXPECT_TRUE(flood[i]->ClosedWithin(kLingerMs + kTimeoutSlackMs));
   }
   SampleRss();
   // Refused connections hold no place, and at most 128 (the linger cap)
@@ -528,7 +575,7 @@ TEST_F(HostileLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503) {
     EXPECT_TRUE(IsErrorAnswer(client.ReadResponse(), 503));
   }
   // The uploads in progress go on.
-  for (int i = 0; i < kMaxConnections; ++i) {
+  for (size_t i = 0; i < busy.size(); ++i) {
     SCOPED_TRACE("busy connection " + std::to_string(i));
     busy[i]->Send(std::string_view(bodies[i]).substr(10));
     std::optional<HttpResponse> created = busy[i]->ReadResponse();
@@ -583,7 +630,7 @@ TEST_F(HostileTest, OversizedHeadIs431BeforeTheRestIsSent) {
   EXPECT_TRUE(IsErrorAnswer(many_lines.ReadResponse(), 431));
   ExpectServed("while the 414 and 431 clients are connected");
 
-  for (auto& connection : big) EXPECT_TRUE(connection->ClosedWithin(5000));
+  for (auto& connection : big) EXPECT_TRUE(connection->ClosedWithin(kLingerMs + kTimeoutSlackMs));
   ExpectServed("after the oversized heads");
   ExpectNothingElseStored();
   // Buffered, the lines would take 50 MiB.
@@ -629,8 +676,8 @@ TEST_F(HostileTest, OversizedBodyIs413BeforeItIsSent) {
     if (i % 10 == 0) SampleRss();
   }
   std::printf("oversized body: the server read and dropped %.1f MB after its 413\n", sent / 1e6);
-  EXPECT_TRUE(huge.ClosedWithin(5000));
-  for (auto& connection : more) EXPECT_TRUE(connection->ClosedWithin(5000));
+  EXPECT_TRUE(huge.ClosedWithin(kLingerMs + kTimeoutSlackMs));
+  for (auto& connection : more) EXPECT_TRUE(connection->ClosedWithin(kLingerMs + kTimeoutSlackMs));
   ExpectServed("after the oversized bodies");
   ExpectNothingElseStored();
   ExpectPeakBelow("oversized body (21 x Content-Length 1 GB, 100 MB sent anyway)", 32);
@@ -643,7 +690,7 @@ TEST_F(HostileTest, GarbageBytesGet400AndTheConnectionIsClosed) {
   RawConnection small(server_->port());
   small.Send(RandomBytes(4096, 1));
   EXPECT_TRUE(IsErrorAnswer(small.ReadResponse(), 400));
-  EXPECT_TRUE(small.ClosedWithin(5000));
+  EXPECT_TRUE(small.ClosedWithin(kLingerMs + kTimeoutSlackMs));
 
   // 20 clients at once, 1 MiB of random binary each.
   const std::string noise = RandomBytes(1024 * 1024, 100);
@@ -669,7 +716,7 @@ TEST_F(HostileTest, GarbageBytesGet400AndTheConnectionIsClosed) {
   ++stored_;
   EXPECT_TRUE(FindReading(db_, input_, TimestampMicrosAt(1000)).has_value());
   EXPECT_TRUE(IsErrorAnswer(mixed.ReadResponse(), 400));
-  EXPECT_TRUE(mixed.ClosedWithin(5000));
+  EXPECT_TRUE(mixed.ClosedWithin(kLingerMs + kTimeoutSlackMs));
 
   // NUL and control bytes inside a header value, a header name with a
   // space, a broken Content-Length.
@@ -683,7 +730,7 @@ TEST_F(HostileTest, GarbageBytesGet400AndTheConnectionIsClosed) {
     EXPECT_TRUE(IsErrorAnswer(connection.ReadResponse(), 400));
   }
 
-  for (auto& connection : noisy) EXPECT_TRUE(connection->ClosedWithin(5000));
+  for (auto& connection : noisy) EXPECT_TRUE(connection->ClosedWithin(kLingerMs + kTimeoutSlackMs));
   ExpectServed("after the garbage");
   ExpectNothingElseStored();
   // Buffered, the garbage would take 20 MiB.
@@ -735,8 +782,27 @@ TEST_F(HostileTest, DeeplyNestedJsonIs400) {
 // A body of 16 MiB of `[` makes the JSON parser allocate several times its
 // size. Memory a request needed must not stay with the server after it:
 // each I/O thread used to keep its parser's buffers sized for the largest
-// body it had seen, for good.
-TEST_F(HostileTest, MemoryForHugeBodiesIsReturnedAfterwards) {
+// body it had seen, for good (about 200 MiB after this test).
+//
+// What RSS shows after the load is what the server holds plus what glibc's
+// malloc keeps cached for reuse, and the cache depends on timing: after a
+// 16 MiB block is freed, malloc raises its mmap and trim thresholds (up to
+// 32 and 64 MiB), so later large blocks come from per-thread arenas whose
+// freed tops may stay resident; which thread's arena serves which body
+// changes with the load beside the test. Seen on one build: 0.4 MiB above
+// the baseline alone, 48.2 MiB in a `scripts/test` run beside other tests. So this server runs with
+// fixed thresholds (128 KiB, the default starting point): every block of 128 KiB or more is its own
+// mapping, unmapped when freed, and RSS afterwards shows only what the server still holds.
+class HostileMemoryReturnTest : public HostileTest {
+ protected:
+  ServerProcessOptions ServerProcessSetup() const override {
+    return {.file_limit = 0,
+            .env = {"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072:"
+                    "glibc.malloc.trim_threshold=131072"}};
+  }
+};
+
+TEST_F(HostileMemoryReturnTest, MemoryForHugeBodiesIsReturnedAfterwards) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "the sanitizer's allocator holds freed memory back, so RSS cannot show it "
                   "returned";
@@ -756,10 +822,14 @@ TEST_F(HostileTest, MemoryForHugeBodiesIsReturnedAfterwards) {
   }
   ExpectServed("after the huge bodies");
   ExpectNothingElseStored();
-  const double after = ReadMemory(server_->pid()).rss_mib;
-  std::printf("hostile case huge bodies: RSS %.1f MiB after (baseline %.1f MiB)\n", after,
-              baseline_.rss_mib);
-  EXPECT_LT(after, baseline_.rss_mib + 48) << "memory of finished requests was kept";
+  const Memory after = ReadMemory(server_->pid());
+  std::printf("hostile case huge bodies: RSS %.1f MiB after, peak %.1f MiB (baseline %.1f MiB)\n",
+              after.rss_mib, after.peak_mib, baseline_.rss_mib);
+  // Less than one body's worth stays (the old parser reuse kept about
+  // 160 MiB here); what else stays is the normal clients' and the
+  // allocator's small change: at most 0.4 MiB (0.6 over TLS) in 20 runs
+  // under `ctest -j2` beside another ctest.
+  EXPECT_LT(after.rss_mib, baseline_.rss_mib + 16) << "memory of finished requests was kept";
 }
 
 // The shortest round-trip text of the double nearest to `decimal`.
@@ -1031,7 +1101,7 @@ TEST_F(HostileTest, HugeInputIdsListsAreRefused) {
   SampleRss();
   ExpectServed("while the huge-list clients are connected");
   EXPECT_FALSE(keep.ClosedNow());
-  EXPECT_TRUE(huge.ClosedWithin(5000));
+  EXPECT_TRUE(huge.ClosedWithin(kLingerMs + kTimeoutSlackMs));
   ExpectServed("after the huge lists");
   ExpectNothingElseStored();
   ExpectPeakBelow("huge input_ids lists (1,001, ~3,900 and 100,000 ids)", 32);

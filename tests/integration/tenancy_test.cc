@@ -795,6 +795,12 @@ TEST_F(TenancyTest, ForeignAndMissingIdsTakeTheSameTime) {
         "timing %-46s foreign-existing median %8.1f us, nowhere-existing %8.1f us (n=%zu+%zu)\n",
         probe.label.c_str(), foreign, nowhere, times[0].size(), times[1].size());
     // The same order of magnitude, with 1 ms of slack for a loaded machine.
+    // Safe under load: the two kinds alternate (ABBA) on one connection, so
+    // a slow spell slows both, and a median of 200 ignores the outliers; to
+    // fail, one kind's median must be three times the other's plus 2 ms
+    // (medians here are a fraction of a millisecond). What it is for: a
+    // foreign id answered on a path of its own (a store read, say) that
+    // takes times longer than a missing id's.
     const double ratio = (foreign + 1000) / (nowhere + 1000);
     EXPECT_GE(ratio, 0.33) << "foreign " << foreign << " us, nowhere " << nowhere << " us";
     EXPECT_LE(ratio, 3.0) << "foreign " << foreign << " us, nowhere " << nowhere << " us";
@@ -904,10 +910,21 @@ TEST_F(TenancyTest, RotatedKeyIsRefusedOnEveryEndpointWithinOneSecond) {
   ASSERT_TRUE(committed.has_value()) << "rotate-key changed nothing in the file";
 
   // Poll every endpoint kind until the old key is refused on all of them.
+  // An old-key request accepted (not 401) that was sent at time T proves
+  // the server still took the old key at T: the bound is on the send time
+  // of the last one accepted, which a server that keeps docs/api.md's
+  // promise meets however slow the requests are on a loaded machine (the
+  // time until the last 401 also counts the test's own requests).
   std::optional<Clock::time_point> refused;
+  std::optional<Clock::time_point> last_accepted_sent;
   std::vector<int> last;
-  while (Clock::now() - *committed < std::chrono::seconds(5)) {
-    last = statuses(me.org.api_key);
+  while (Clock::now() - *committed < std::chrono::seconds(10)) {
+    last.clear();
+    for (const Kind& kind : kinds) {
+      const auto sent = Clock::now();
+      last.push_back(Send(kind.build(me.org.api_key)).status);
+      if (last.back() != 401) last_accepted_sent = sent;
+    }
     if (all(last, false)) {
       refused = Clock::now();  // when the last of them answered 401
       break;
@@ -915,17 +932,20 @@ TEST_F(TenancyTest, RotatedKeyIsRefusedOnEveryEndpointWithinOneSecond) {
     std::this_thread::sleep_for(milliseconds(5));
   }
   const rapidjson::Document rotated = rotation.get();
-  ASSERT_TRUE(refused.has_value()) << "5 s after rotate-key: " << describe(last);
+  ASSERT_TRUE(refused.has_value()) << "10 s after rotate-key: " << describe(last);
 
   const auto ms = [](Clock::duration d) {
     return std::chrono::duration_cast<milliseconds>(d).count();
   };
+  const Clock::duration still_taken =
+      last_accepted_sent ? *last_accepted_sent - *committed : Clock::duration::zero();
   std::printf(
-      "key rotation: old key refused after %lld ms (on all %zu endpoint kinds; counted from the "
-      "commit; %lld ms after rotate-key was started)\n",
-      static_cast<long long>(ms(*refused - *committed)), kinds.size(),
+      "key rotation: old key last taken by a request sent %lld ms after the commit, refused on "
+      "all %zu endpoint kinds %lld ms after it (%lld ms after rotate-key was started)\n",
+      static_cast<long long>(ms(still_taken)), kinds.size(),
+      static_cast<long long>(ms(*refused - *committed)),
       static_cast<long long>(ms(*refused - cli_started)));
-  EXPECT_LE(*refused - *committed, milliseconds(1000));
+  EXPECT_LT(still_taken, milliseconds(1000));
 
   // What rotate-key printed.
   ASSERT_TRUE(rotated.HasMember("api_key") && rotated["api_key"].IsString());

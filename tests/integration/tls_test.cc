@@ -32,8 +32,13 @@ using std::chrono::milliseconds;
 
 constexpr int kHeaderTimeoutMs = 1000;
 // A cut-off may come this much after its timeout (a loaded machine), never
-// before.
-constexpr int kSlackMs = 2000;
+// before. A handshake that is not cut off would stay open for good (or for
+// the 60 s idle timeout), so the bound needs no tightness: 4 s.
+constexpr int kSlackMs = 4000;
+
+// A SIGHUP reload is logged within milliseconds; the wait ends as soon as
+// it is, and 10 s only keeps a loaded machine from failing it.
+constexpr int kSighupWaitMs = 10'000;
 
 int64_t MillisSince(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
@@ -173,10 +178,14 @@ TEST_F(TlsTest, ClientThatNeverFinishesItsHandshakeIsDroppedAtTheHeaderTimeout) 
   RawConnection half(server_->port(), Transport::kPlain);
   ASSERT_EQ(half.Send(half_hello), half_hello.size());
 
-  // A normal TLS client is served meanwhile, on a connection opened after them.
+  // A normal TLS client is served meanwhile, on a connection opened after
+  // them: while they are still open, unless serving it took so long (a
+  // loaded machine) that their timeout has come.
   ExpectServed(1);
-  EXPECT_FALSE(silent.ClosedNow());
-  EXPECT_FALSE(half.ClosedNow());
+  if (MillisSince(start) < kHeaderTimeoutMs * 9 / 10) {
+    EXPECT_FALSE(silent.ClosedNow());
+    EXPECT_FALSE(half.ClosedNow());
+  }
 
   EXPECT_TRUE(silent.ClosedWithin(kHeaderTimeoutMs + kSlackMs));
   const int64_t silent_ms = MillisSince(start);
@@ -277,7 +286,7 @@ TEST_F(TlsTest, SighupReloadsTheCertificateForNewConnectionsAndKeepsOpenOnes) {
   WriteFile(a_.key_file, ReadFile(b.key_file));
   WriteFile(a_.cert_file, b.cert_pem);
   ASSERT_EQ(kill(server_->pid(), SIGHUP), 0);
-  EXPECT_TRUE(PollUntil(milliseconds(3000), [&] {
+  EXPECT_TRUE(PollUntil(milliseconds(kSighupWaitMs), [&] {
     return server_->StderrText().find("reloaded the TLS certificate") != std::string::npos;
   })) << server_->StderrText();
 
@@ -298,7 +307,7 @@ TEST_F(TlsTest, SighupWithABrokenKeyKeepsTheOldCertificate) {
   ASSERT_EQ(UploadOn(*old, 1).status, 201);
   WriteFile(a_.key_file, "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n");
   ASSERT_EQ(kill(server_->pid(), SIGHUP), 0);
-  EXPECT_TRUE(PollUntil(milliseconds(3000), [&] {
+  EXPECT_TRUE(PollUntil(milliseconds(kSighupWaitMs), [&] {
     const std::string log = server_->StderrText();
     return log.find("SIGHUP: kept the previous TLS certificate") != std::string::npos &&
            log.find(a_.key_file) != std::string::npos;
@@ -309,7 +318,7 @@ TEST_F(TlsTest, SighupWithABrokenKeyKeepsTheOldCertificate) {
   const TestCertificate b = MakeTestCertificate(b_dir.path(), "b");
   WriteFile(a_.key_file, ReadFile(b.key_file));
   ASSERT_EQ(kill(server_->pid(), SIGHUP), 0);
-  EXPECT_TRUE(PollUntil(milliseconds(3000), [&] {
+  EXPECT_TRUE(PollUntil(milliseconds(kSighupWaitMs), [&] {
     return server_->StderrText().find("does not match") != std::string::npos;
   })) << server_->StderrText();
 
@@ -383,7 +392,10 @@ TEST_F(TlsLimitTest, WhenEveryPlaceIsMidRequestNewcomersGet503OrAreClosedBeforeT
     EXPECT_TRUE(IsError(*answer, 503));
     EXPECT_EQ(answer->Header("retry-after"), "1");
     EXPECT_FALSE(answer->keep_alive);
-    EXPECT_TRUE(flood[i]->ClosedWithin(3000));
+    // At once, or after lingering 2 s (session.cc, kLingerTime) and its
+    // close_notify (500 ms); a connection not closed would stay open for
+    // the 60 s idle timeout, so the margin costs nothing.
+    EXPECT_TRUE(flood[i]->ClosedWithin(2500 + kSlackMs));
     ++refused;
   }
   std::printf("TLS 503 flood: %d newcomers read a 503, %d were closed before their handshake\n",

@@ -167,6 +167,9 @@ TEST_F(SqliteFetchTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
   Result<std::vector<StatsBucket>> stats = store_->Statistics(StatsOf(std::nullopt, 1));
   ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
   EXPECT_EQ((*stats)[0].aggregate.count, 10);
+  // A read blocked by the writer would wait out the 50 ms busy timeout and
+  // fail (the counts above); one that does not wait takes a millisecond.
+  // 5 s only catches a read that waits for the writer some other way.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   ASSERT_EQ(other.Query("ROLLBACK"), "");
 }

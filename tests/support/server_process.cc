@@ -105,7 +105,7 @@ CommandResult RunDatacooee(const std::vector<std::string>& args,
 }
 
 ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_args,
-                             ProcessLimits limits) {
+                             ServerProcessOptions options) {
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   char name[] = "/tmp/datacooee-server-stderr-XXXXXX";
@@ -128,10 +128,11 @@ ServerProcess::ServerProcess(std::string db_url, std::vector<std::string> extra_
     dup2(out_pipe[1], 1);
     dup2(err_fd, 2);
     close(out_pipe[0]);
-    if (limits.file_limit > 0) {
-      const rlimit files{limits.file_limit, limits.file_limit};
+    if (options.file_limit > 0) {
+      const rlimit files{options.file_limit, options.file_limit};
       if (setrlimit(RLIMIT_NOFILE, &files) != 0) _exit(126);
     }
+    for (std::string& e : options.env) putenv(e.data());
     auto argv = Argv(args);
     execv(argv[0], argv.data());
     _exit(127);

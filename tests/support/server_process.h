@@ -35,10 +35,12 @@ CommandResult RunDatacooee(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
 
 // What the server process gets besides its arguments.
-struct ProcessLimits {
+struct ServerProcessOptions {
   // RLIMIT_NOFILE, soft and hard, set in the child before exec (so the
   // server cannot raise it); 0 keeps the test's own.
   uint64_t file_limit = 0;
+  // NAME=VALUE variables added to the server's environment.
+  std::vector<std::string> env = {};
 };
 
 // The real server binary, started with `serve --db DB --listen
@@ -49,7 +51,7 @@ struct ProcessLimits {
 class ServerProcess {
  public:
   ServerProcess(std::string db_url, std::vector<std::string> extra_args = {},
-                ProcessLimits limits = {});
+                ServerProcessOptions options = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
