@@ -2,14 +2,10 @@
 
 #include <string>
 
+#include "http/field_value.h"
+
 namespace dc::api {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -33,7 +29,7 @@ Status CheckUploadMediaType(std::optional<std::string_view> content_type) {
     return Status::UnsupportedMediaType("Content-Type header is missing; send " +
                                         std::string(kAccepted));
   }
-  const std::string_view essence = Trim(content_type->substr(0, content_type->find(';')));
+  const std::string_view essence = http::TrimOws(content_type->substr(0, content_type->find(';')));
   if (EqualsIgnoringCase(essence, "application/vnd.api+json") ||
       EqualsIgnoringCase(essence, "application/json")) {
     return Status::Ok();

@@ -5,15 +5,11 @@
 #include <cstring>
 #include <string>
 
+#include "http/field_value.h"
+
 namespace dc::http {
 
 namespace {
-
-std::string_view TrimSpace(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 bool IsChunked(std::string_view coding) { return boost::beast::iequals(coding, "chunked"); }
 
@@ -24,7 +20,7 @@ boost::container::small_vector<std::string_view, 4> CodingsOf(const HeaderValues
   for (std::string_view value : fields) {
     while (!value.empty()) {
       const size_t comma = value.find(',');
-      const std::string_view element = TrimSpace(value.substr(0, comma));
+      const std::string_view element = TrimOws(value.substr(0, comma));
       if (!element.empty()) codings.push_back(element);
       value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
     }
@@ -125,7 +121,12 @@ bool HasBareLineFeed(std::string_view data) {
   return false;
 }
 
-Status CheckPendingChunkFraming(std::string_view pending, const ChunkLimits& limits) {
+Status CheckChunkFraming(std::string_view pending, uint64_t framing, const ChunkLimits& limits) {
+  if (framing > limits.framing) {
+    return Status::InvalidArgument(
+        "chunked body framing (chunk-size lines, extensions, trailers) larger than " +
+        std::to_string(limits.framing) + " bytes");
+  }
   if (HasBareLineFeed(pending)) {
     return Status::InvalidArgument("chunked body lines must end in CRLF, not LF alone");
   }

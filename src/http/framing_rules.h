@@ -53,7 +53,9 @@ bool HasBareLineFeed(std::string_view data);
 
 // What a chunked body's parser could not take yet: `pending` is the start of
 // a chunk line, or the last chunk and its trailers, which the parser takes
-// only whole. An error once it can no longer become valid within `limits`.
-Status CheckPendingChunkFraming(std::string_view pending, const ChunkLimits& limits);
+// only whole; `framing` counts every byte of the body so far that is not
+// data (`pending` included). An error once the body can no longer become
+// valid within `limits`.
+Status CheckChunkFraming(std::string_view pending, uint64_t framing, const ChunkLimits& limits);
 
 }  // namespace dc::http

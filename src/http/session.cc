@@ -289,7 +289,7 @@ void Session<Stream>::OnReadHeader(beast::error_code ec) {
     // A request line that alone does not fit is a too-long URI. Once the
     // parser has taken the request line (it has a target), the fields are
     // what is too large; before that, the buffer still starts with the line.
-    const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const std::string_view seen = Pending(buffer_);
     const size_t line_end = seen.find("\r\n");
     const bool line_parsed = !parser_->get().target().empty();
     if (!line_parsed &&
@@ -390,12 +390,7 @@ void Session<Stream>::ParseBody() {
   if (parser_->is_done()) return OnReadBody({});
   if (parser_->chunked()) {
     const uint64_t framing = body_wire_bytes_ + buffer_.size() - parser_->get().body().size();
-    Status checked = framing > kChunkLimits.framing
-                         ? Status::InvalidArgument(
-                               "chunked body framing (chunk-size lines, extensions, trailers) "
-                               "larger than " +
-                               std::to_string(kChunkLimits.framing) + " bytes")
-                         : CheckPendingChunkFraming(Pending(buffer_), kChunkLimits);
+    const Status checked = CheckChunkFraming(Pending(buffer_), framing, kChunkLimits);
     if (!checked.ok()) return AnswerTransportError(checked);
   }
   stream_.async_read_some(

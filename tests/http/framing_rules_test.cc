@@ -108,21 +108,27 @@ TEST(FramingRules, TheHeadPartEndsAtTheEmptyLine) {
 
 TEST(FramingRules, PendingChunkLinesAreBounded) {
   const ChunkLimits limits;
-  EXPECT_TRUE(CheckPendingChunkFraming("5;name=val", limits).ok());
-  EXPECT_TRUE(CheckPendingChunkFraming("\r\n1f", limits).ok());
-  EXPECT_TRUE(CheckPendingChunkFraming(std::string(limits.line, '0'), limits).ok());
+  EXPECT_TRUE(CheckChunkFraming("5;name=val", 0, limits).ok());
+  EXPECT_TRUE(CheckChunkFraming("\r\n1f", 0, limits).ok());
+  EXPECT_TRUE(CheckChunkFraming(std::string(limits.line, '0'), 0, limits).ok());
   // Endless leading zeros, or an endless extension, end at the line limit.
-  EXPECT_EQ(StatusOf(CheckPendingChunkFraming(std::string(limits.line + 1, '0'), limits)), 400);
-  EXPECT_EQ(StatusOf(CheckPendingChunkFraming("5;" + std::string(limits.line, 'a'), limits)), 400);
-  EXPECT_EQ(StatusOf(CheckPendingChunkFraming("5\nhello", limits)), 400);
+  EXPECT_EQ(StatusOf(CheckChunkFraming(std::string(limits.line + 1, '0'), 0, limits)), 400);
+  EXPECT_EQ(StatusOf(CheckChunkFraming("5;" + std::string(limits.line, 'a'), 0, limits)), 400);
+  EXPECT_EQ(StatusOf(CheckChunkFraming("5\nhello", 0, limits)), 400);
+}
+
+TEST(FramingRules, AllTheFramingOfABodyIsBounded) {
+  const ChunkLimits limits;
+  EXPECT_TRUE(CheckChunkFraming("1;e", limits.framing, limits).ok());
+  EXPECT_EQ(StatusOf(CheckChunkFraming("1;e", limits.framing + 1, limits)), 400);
 }
 
 TEST(FramingRules, PendingTrailersAreBounded) {
   const ChunkLimits limits;
-  EXPECT_TRUE(CheckPendingChunkFraming("0\r\nX-Sum: 1\r\n", limits).ok());
+  EXPECT_TRUE(CheckChunkFraming("0\r\nX-Sum: 1\r\n", 0, limits).ok());
   const std::string endless = "0\r\nX-Long: " + std::string(limits.trailers, 'a');
-  EXPECT_EQ(StatusOf(CheckPendingChunkFraming(endless, limits)), 400);
-  EXPECT_EQ(StatusOf(CheckPendingChunkFraming("0\r\nX: 1\n", limits)), 400);
+  EXPECT_EQ(StatusOf(CheckChunkFraming(endless, 0, limits)), 400);
+  EXPECT_EQ(StatusOf(CheckChunkFraming("0\r\nX: 1\n", 0, limits)), 400);
 }
 
 }  // namespace
