@@ -1,13 +1,12 @@
-// Hostile clients (issue #4): slow-loris, idle floods past the connection
-// limit, oversized heads and bodies, bodies shorter than their length,
-// garbage, deep JSON, 10,000-digit numbers, invalid UTF-8, huge input_ids
-// lists and limit abuse. For each: the attack gets its docs/api.md answer or is cut
-// off by a timeout and stores nothing; a normal client (an upload and a
-// fetch, on connections of its own) is served while the attack's
-// connections are open and after; and the server's peak RSS (VmHWM, reset
-// once the server is warm) stays within a bound far below what the attack
-// would cost if the server buffered it. Each case prints
-// "hostile case NAME: peak RSS X MiB (baseline Y MiB)".
+// Hostile clients (issues #4 and #13): slow-loris, idle floods past the
+// connection limit, oversized heads and bodies, bodies shorter than their
+// length, endless chunk lines, garbage, deep JSON, 10,000-digit numbers,
+// invalid UTF-8, huge input_ids lists and limit abuse. For each: the attack gets its docs/api.md
+// answer or is cut off by a timeout and stores nothing; a normal client (an upload and a fetch, on
+// connections of its own) is served while the attack's connections are open and after; and the
+// server's peak RSS (VmHWM, reset once the server is warm) stays within a bound far below what the
+// attack would cost if the server buffered it. Each case prints "hostile case NAME: peak RSS X MiB
+// (baseline Y MiB)".
 
 #include <unistd.h>
 
@@ -681,6 +680,60 @@ TEST_F(HostileTest, OversizedBodyIs413BeforeItIsSent) {
   ExpectServed("after the oversized bodies");
   ExpectNothingElseStored();
   ExpectPeakBelow("oversized body (21 x Content-Length 1 GB, 100 MB sent anyway)", 32);
+}
+
+TEST_F(HostileTest, EndlessChunkLinesAreRefusedAtOnceAndCostNoMemory) {
+  // Issue #13: a chunk-size line, a chunk extension or a trailer line that
+  // never ends, on an upload and on a GET. Each client streams up to 64 MiB
+  // of it without waiting for an answer; a server that buffered the line
+  // would hold 256 MiB and answer nothing until the body timeout.
+  constexpr int kMegabytes = 64;
+  const std::string chunked = "Transfer-Encoding: chunked\r\n";
+  struct Attack {
+    std::string name;
+    std::string start;
+    char filler;
+  };
+  const std::vector<Attack> attacks = {
+      {"chunk extension", UploadHead(chunked) + "5;", 'a'},
+      {"leading zeros of a chunk size", UploadHead(chunked), '0'},
+      {"trailer line", UploadHead(chunked) + "0\r\nX-Trailer: ", 'a'},
+      {"chunk extension on a GET", FetchRequest("input_ids=" + input_, chunked) + "5;", 'a'},
+  };
+  std::vector<std::unique_ptr<RawConnection>> clients;
+  for (const Attack& attack : attacks) {
+    clients.push_back(std::make_unique<RawConnection>(server_->port()));
+    ASSERT_EQ(clients.back()->Send(attack.start), attack.start.size());
+  }
+  std::vector<size_t> sent(attacks.size(), 0);
+  std::vector<bool> stopped(attacks.size(), false);
+  const auto start = Clock::now();
+  for (int megabyte = 0; megabyte < kMegabytes; ++megabyte) {
+    for (size_t i = 0; i < attacks.size(); ++i) {
+      if (stopped[i]) continue;
+      const std::string piece(1024 * 1024, attacks[i].filler);
+      const size_t n = clients[i]->Send(piece, 200);
+      sent[i] += n;
+      // Keeps what the server answered, so a reset after its close cannot
+      // take the answer with it.
+      stopped[i] = n < piece.size() || !clients[i]->Pump();
+    }
+    SampleRss();
+  }
+  for (size_t i = 0; i < attacks.size(); ++i) {
+    SCOPED_TRACE(attacks[i].name);
+    std::printf("endless %s: %.1f MiB sent in %lld ms\n", attacks[i].name.c_str(), sent[i] / kMiB,
+                static_cast<long long>(MillisSince(start)));
+    std::optional<HttpResponse> answer = clients[i]->ReadResponse(1000);
+    EXPECT_TRUE(IsErrorAnswer(answer, 400));
+    if (answer) {
+      EXPECT_FALSE(answer->keep_alive);
+    }
+    EXPECT_TRUE(clients[i]->ClosedWithin(kLingerMs + kTimeoutSlackMs));
+  }
+  ExpectServed("after the endless chunk lines");
+  ExpectNothingElseStored();
+  ExpectPeakBelow("endless chunk lines (4 clients, up to 64 MiB each)", 32);
 }
 
 // ---- Malformed requests ------------------------------------------------------
