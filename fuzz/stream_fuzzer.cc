@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -67,7 +68,18 @@ int Connect() {
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    Die("connect failed:", std::strerror(errno));
+    // libFuzzer's timer signal can interrupt the connect, which then goes
+    // on by itself (connect(2)): wait for its outcome.
+    if (errno != EINTR) Die("connect failed:", std::strerror(errno));
+    pollfd waiting{fd, POLLOUT, 0};
+    while (poll(&waiting, 1, kCloseWaitMs) < 0 && errno == EINTR) {
+    }
+    int error = 0;
+    socklen_t length = sizeof error;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (!(waiting.revents & POLLOUT) || error != 0) {
+      Die("connect failed after an interrupt:", std::strerror(error));
+    }
   }
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -83,6 +95,7 @@ void SendParts(int fd, const std::vector<std::string_view>& parts) {
     std::string_view part = parts[i];
     while (!part.empty()) {
       const ssize_t sent = send(fd, part.data(), part.size(), MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
       if (sent <= 0) return;
       part.remove_prefix(static_cast<size_t>(sent));
     }
@@ -101,6 +114,7 @@ std::string ReceiveUntilClosed(int fd) {
     pollfd waiting{fd, POLLIN, 0};
     if (poll(&waiting, 1, static_cast<int>(left.count())) <= 0) continue;
     const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return received;  // closed, or reset after a refusal
     received.append(buffer, static_cast<size_t>(got));
   }
