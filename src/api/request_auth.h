@@ -9,7 +9,8 @@ namespace dc::api {
 
 // Authenticates a request from its ORGANIZATION-ID / ORGANIZATION-API-KEY
 // headers (any case; the underscore spellings too). Returns the organisation,
-// owned by `catalog`, or Unauthenticated.
+// owned by `catalog`, or Unauthenticated; InvalidArgument (with
+// source.header) when one credential is sent twice with different values.
 Result<const Organisation*> AuthenticateRequest(const CatalogSnapshot& catalog,
                                                 const http::RequestHead& head);
 

@@ -70,13 +70,31 @@ std::string_view HttpTitleOf(Status::Code code) {
   return "Internal Server Error";
 }
 
+std::string_view SourceMemberOf(Status::SourceKind kind) {
+  switch (kind) {
+    case Status::SourceKind::kNone:
+      return "";
+    case Status::SourceKind::kPointer:
+      return "pointer";
+    case Status::SourceKind::kParameter:
+      return "parameter";
+    case Status::SourceKind::kHeader:
+      return "header";
+  }
+  return "";
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(HttpTitleOf(code_));
   out += ": ";
   out += detail_;
   if (source_kind_ != SourceKind::kNone) {
-    out += source_kind_ == SourceKind::kPointer ? " (at " : " (parameter ";
+    out += source_kind_ == SourceKind::kPointer ? " (at " : " (";
+    if (source_kind_ != SourceKind::kPointer) {
+      out += SourceMemberOf(source_kind_);
+      out += ' ';
+    }
     out += source_;
     out += ")";
   }

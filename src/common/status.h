@@ -8,8 +8,9 @@ namespace dc {
 
 // Status is the outcome of an operation: OK, or an error code with a detail
 // message and an optional source. The source is what the error body of docs/api.md "Errors"
-// calls `source`: a JSON pointer into a request body, or the name of a query
-// parameter, as the client spelled it.
+// calls `source`: a JSON pointer into a request body, the name of a query
+// parameter, as the client spelled it, or the name of a request header
+// (JSON:API 1.1 `source.header`).
 //
 // Cheap to copy and move; immutable after construction; thread-compatible.
 class [[nodiscard]] Status {
@@ -30,7 +31,7 @@ class [[nodiscard]] Status {
     kNotImplemented,        // 501
     kUnavailable,           // 503
   };
-  enum class SourceKind { kNone, kPointer, kParameter };
+  enum class SourceKind { kNone, kPointer, kParameter, kHeader };
 
   Status() = default;
 
@@ -84,6 +85,13 @@ class [[nodiscard]] Status {
     s.source_ = std::move(parameter);
     return s;
   }
+  // Returns a copy that names a request header (e.g. "organization-id").
+  Status WithHeader(std::string header) const& {
+    Status s = *this;
+    s.source_kind_ = SourceKind::kHeader;
+    s.source_ = std::move(header);
+    return s;
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -111,5 +119,8 @@ class [[nodiscard]] Status {
 // The HTTP status number and reason phrase that docs/api.md "Errors" pairs with a code.
 int HttpStatusOf(Status::Code code);
 std::string_view HttpTitleOf(Status::Code code);
+// The member of the error body's `source` that holds a source of `kind`:
+// "pointer", "parameter" or "header" ("" for kNone).
+std::string_view SourceMemberOf(Status::SourceKind kind);
 
 }  // namespace dc

@@ -29,7 +29,8 @@ Response ErrorResponse(const Status& status) {
   if (status.source_kind() != Status::SourceKind::kNone) {
     writer.Key("source");
     writer.StartObject();
-    writer.Key(status.source_kind() == Status::SourceKind::kPointer ? "pointer" : "parameter");
+    const std::string_view member = SourceMemberOf(status.source_kind());
+    writer.Key(member.data(), static_cast<rapidjson::SizeType>(member.size()));
     const std::string source = ToValidUtf8(status.source());
     writer.String(source.data(), source.size());
     writer.EndObject();

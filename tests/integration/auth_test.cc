@@ -88,6 +88,59 @@ TEST_F(AuthTest, HeaderNamesAreCaseInsensitiveAndMayUseUnderscores) {
   }
 }
 
+// A credential sent twice with different values is ambiguous: 400 naming
+// the header, never "the first one wins" (docs/api.md "Authentication").
+// The right value comes first each time, so answering from it would be 201.
+TEST_F(AuthTest, CredentialSentTwiceWithDifferentValuesIs400NamingTheHeader) {
+  const OrgInfo other = CreateOrg(db_, "Other");
+  struct Case {
+    Headers credentials;
+    std::string named;
+  };
+  const std::vector<Case> cases = {
+      {{{"organization-id", org_.id},
+        {"organization-id", other.id},
+        {"organization-api-key", org_.api_key}},
+       "organization-id"},
+      {{{"Organization-Id", org_.id},
+        {"ORGANIZATION_ID", other.id},
+        {"organization-api-key", org_.api_key}},
+       "organization-id"},
+      {{{"organization-id", org_.id},
+        {"organization-api-key", org_.api_key},
+        {"organization-api-key", other.api_key}},
+       "organization-api-key"},
+      {{{"organization_id", org_.id},
+        {"organization_api_key", org_.api_key},
+        {"Organization-Api-Key", "x"}},
+       "organization-api-key"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.named);
+    Headers headers = c.credentials;
+    headers.emplace_back("Content-Type", kJsonApi);
+    EXPECT_TRUE(
+        IsHeaderError(UploadTo(input_, headers, ReferenceSampleBody(input_)), 400, c.named));
+    HttpClient client(server_->port());
+    EXPECT_TRUE(IsHeaderError(
+        client.Request("GET", "/api/external/v1/get_inputdata_by_inputs?input_ids=" + input_,
+                       c.credentials),
+        400, c.named));
+  }
+  EXPECT_EQ(CountReadings(db_, input_), 0);
+}
+
+TEST_F(AuthTest, CredentialSentTwiceWithTheSameValueIsOneCredential) {
+  HttpResponse response = UploadTo(input_,
+                                   {{"Content-Type", kJsonApi},
+                                    {"organization-id", org_.id},
+                                    {"ORGANIZATION_ID", org_.id},
+                                    {"organization-api-key", org_.api_key},
+                                    {"organization-api-key", org_.api_key}},
+                                   ReferenceSampleBody(input_));
+  EXPECT_TRUE(IsCreated(response, kSampleAttributes, input_));
+}
+
 TEST_F(AuthTest, InputOfAnotherOrganisationLooksExactlyLikeAMissingInput) {
   const OrgInfo other = CreateOrg(db_, "Other");
   const std::string foreign = CreateInput(db_, other.id);

@@ -376,6 +376,11 @@ namespace {
                     parameter ? std::optional<std::string>("parameter") : std::nullopt, parameter);
 }
 
+::testing::AssertionResult IsHeaderError(const HttpResponse& response, int status,
+                                         const std::string& header) {
+  return CheckError(response, status, "header", header);
+}
+
 std::string ErrorDetail(const HttpResponse& response) {
   rapidjson::Document doc = ParseJson(response.body);
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("errors") ||

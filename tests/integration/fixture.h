@@ -277,6 +277,11 @@ struct InputStats {
     const std::vector<std::string>& functions = {"min", "max", "avg"}, bool with_timestamp = false,
     std::optional<std::pair<int64_t, std::string>> asset = std::nullopt);
 
+// Like IsError, with `source` = {"header": HEADER}: a request header is to
+// blame (docs/api.md "Authentication").
+::testing::AssertionResult IsHeaderError(const HttpResponse& response, int status,
+                                         const std::string& header);
+
 // Like IsError, for the query-parameter errors of the fetch endpoints:
 // `source` is {"parameter": PARAMETER} when `parameter` is given, and absent
 // otherwise.
