@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include "api/content_encoding.h"
+#include "api/gzip_body.h"
 #include "api/media_type.h"
 #include "api/request_auth.h"
 #include "api/upload_response.h"
@@ -66,12 +68,24 @@ http::Endpoint MakeUploadEndpoint(const CatalogCache& catalog, IngestWriter& wri
     }
     Status media = CheckUploadMediaType(head.Header("content-type"));
     if (!media.ok()) return ForOrg(org_id, http::ErrorResponse(media));
+    auto coding = UploadBodyCoding(head);
+    if (!coding) return ForOrg(org_id, http::ErrorResponse(coding.error()));
 
-    // The snapshot keeps the input alive until the body has been read.
-    return http::BodyHandler{kMaxBatchBodyBytes, [snapshot, input = *input, &writer](
-                                                     std::string body, http::Responder respond) {
-                               StoreUpload(std::move(body), *input, writer, std::move(respond));
-                             }};
+    // The snapshot keeps the input alive until the body has been read. A
+    // gzip body is read up to the same limit as a plain one (compressed, it
+    // can only be smaller), and its decoded bytes count against it again.
+    return http::BodyHandler{
+        kMaxBatchBodyBytes, [snapshot, input = *input, &writer, coding = *coding](
+                                std::string body, http::Responder respond) {
+          if (coding == BodyCoding::kGzip) {
+            auto decoded = DecodeGzipBody(body, kMaxBatchBodyBytes);
+            if (!decoded) {
+              return respond(ForOrg(input->org_id, http::ErrorResponse(decoded.error())));
+            }
+            body = std::move(*decoded);
+          }
+          StoreUpload(std::move(body), *input, writer, std::move(respond));
+        }};
   };
 }
 

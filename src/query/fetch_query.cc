@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "common/ascii.h"
 #include "common/quote.h"
 #include "query/query_string.h"
 
@@ -88,16 +89,6 @@ Status Bad(const std::string& name, std::string detail) {
   return Status::InvalidArgument(std::move(detail)).WithParameter(name);
 }
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -130,7 +121,7 @@ std::optional<int64_t> Duration(std::string_view text) {
                                   {"day", kMicrosPerDay},
                                   {"week", 7 * kMicrosPerDay}}) {
     if (EqualsIgnoringCase(unit, singular) ||
-        (unit.size() == singular.size() + 1 && Lower(unit.back()) == 's' &&
+        (unit.size() == singular.size() + 1 && AsciiLower(unit.back()) == 's' &&
          EqualsIgnoringCase(unit.substr(0, singular.size()), singular))) {
       unit_micros = micros;
     }

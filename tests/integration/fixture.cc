@@ -13,8 +13,10 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "support/file_readings.h"
@@ -470,6 +472,28 @@ bool AwaitNoOtherConnection(uint16_t port, Transport transport) {
     const std::string text = client.Request("GET", "/metrics").body;
     return text.find("\ndatacooee_http_open_connections 1\n") != std::string::npos;
   });
+}
+
+Memory ReadMemory(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  Memory memory;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string name;
+    double kib = 0;
+    fields >> name >> kib;
+    if (name == "VmRSS:") memory.rss_mib = kib / 1024.0;
+    if (name == "VmHWM:") memory.peak_mib = kib / 1024.0;
+  }
+  return memory;
+}
+
+bool ResetPeak(pid_t pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5\n";
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 std::optional<int> StopWithin(ServerProcess& server, int signal,

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -140,6 +141,15 @@ bool PollUntil(std::chrono::milliseconds timeout, const std::function<bool()>& c
 // test that fills every place must not count on that place.
 bool AwaitNoOtherConnection(uint16_t port, Transport transport = TlsTestMode() ? Transport::kTls
                                                                                : Transport::kPlain);
+
+// VmRSS and VmHWM (the peak RSS since start or the last reset) of `pid`.
+struct Memory {
+  double rss_mib = 0;
+  double peak_mib = 0;
+};
+Memory ReadMemory(pid_t pid);
+// Resets VmHWM to the current RSS (proc(5), clear_refs "5").
+bool ResetPeak(pid_t pid);
 
 // Sends `signal` and waits at most `timeout` for the exit; returns the
 // waitpid status, or nullopt (after a kill -9) when it did not exit in time.

@@ -15,12 +15,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -74,37 +72,6 @@ double GrowthScale() { return kGrowthScale * (TlsTestMode() ? kTlsGrowthScale : 
 
 int64_t MillisSince(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-}
-
-// ---- The server's memory -------------------------------------------------
-
-// VmRSS and VmHWM (the peak RSS since start or the last reset) of `pid`.
-struct Memory {
-  double rss_mib = 0;
-  double peak_mib = 0;
-};
-
-Memory ReadMemory(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  Memory memory;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string name;
-    double kib = 0;
-    fields >> name >> kib;
-    if (name == "VmRSS:") memory.rss_mib = kib / 1024.0;
-    if (name == "VmHWM:") memory.peak_mib = kib / 1024.0;
-  }
-  return memory;
-}
-
-// Resets VmHWM to the current RSS (proc(5), clear_refs "5").
-bool ResetPeak(pid_t pid) {
-  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
-  out << "5\n";
-  out.flush();
-  return static_cast<bool>(out);
 }
 
 // ---- Raw connections -----------------------------------------------------
