@@ -10,6 +10,7 @@
 #include "common/quote.h"
 #include "domain/decimal.h"
 #include "domain/timestamp.h"
+#include "query/repeated_key.h"
 
 namespace dc {
 namespace {
@@ -59,6 +60,11 @@ Status Bad(const Location& where, std::string detail) {
   return Status::InvalidArgument(std::move(detail)).WithPointer(where.Pointer());
 }
 
+// `where` is a member whose name an earlier member of its object has.
+Status Repeated(const Location& where) {
+  return Bad(where, "member " + QuoteForDetail(where.key) + " appears more than once");
+}
+
 // Remembers the member names of one object so a repeated one fails: which
 // of the two to believe would be a guess. Every object here accepts at most
 // six names and fails on the first other one, so a fixed array suffices: a
@@ -67,9 +73,7 @@ class SeenMembers {
  public:
   Status Add(std::string_view key, const Location& where) {
     for (size_t i = 0; i < count_; ++i) {
-      if (seen_[i] == key) {
-        return Bad(where, "member " + QuoteForDetail(key) + " appears more than once");
-      }
+      if (seen_[i] == key) return Repeated(where);
     }
     if (count_ < seen_.size()) seen_[count_++] = key;
     return Status::Ok();
@@ -79,6 +83,28 @@ class SeenMembers {
   std::array<std::string_view, 8> seen_;
   size_t count_ = 0;
 };
+
+// metadata is stored as sent and never read by the server, but a client
+// that reads it back would get two values for one name, and JSON libraries
+// differ in which one they keep: a repeated name anywhere inside it (nested
+// objects too) is refused like a repeat anywhere else in the body.
+Status NoRepeatedKeys(element value, const Location& where) {
+  object members;
+  simdjson::dom::array elements;
+  if (value.get_object().get(members) == simdjson::SUCCESS) {
+    const std::optional<size_t> repeat = FindRepeatedKey(members);
+    size_t index = 0;
+    for (auto field : members) {
+      const Location at = where.Member(field.key);
+      if (repeat && index++ == *repeat) return Repeated(at);
+      DC_RETURN_IF_ERROR(NoRepeatedKeys(field.value, at));
+    }
+  } else if (value.get_array().get(elements) == simdjson::SUCCESS) {
+    size_t index = 0;
+    for (element item : elements) DC_RETURN_IF_ERROR(NoRepeatedKeys(item, where.Element(index++)));
+  }
+  return Status::Ok();
+}
 
 // A JSON number, or a string holding a decimal number.
 Result<double> NumberOrDecimalString(element value, const Location& where, std::string_view name) {
@@ -157,6 +183,7 @@ Status ParseAttributes(element value, const Location& where, Reading* reading) {
         return Bad(at, "metadata is longer than " + std::to_string(kMaxMetadataBytes) +
                            " bytes as minified JSON");
       }
+      DC_RETURN_IF_ERROR(NoRepeatedKeys(field.value, at));
     } else {
       return Bad(at, "unknown attribute " + QuoteForDetail(field.key) +
                          "; accepted: " + std::string(kAttributeNames));

@@ -256,6 +256,31 @@ TEST_F(UploadErrorTest, UnknownOrDuplicateAttributeIs400AtThatAttribute) {
   });
 }
 
+TEST_F(UploadErrorTest, RepeatedNameInsideMetadataIs400AtTheRepeat) {
+  const std::string ts = kSampleTimestamp;
+  auto with_metadata = [&](const std::string& metadata) {
+    return Body(R"({"value":1,"timestamp":")" + ts + R"(","metadata":)" + metadata + "}");
+  };
+  // Past 16 names the repeat is found by sorting, with the same answer.
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i) many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  ExpectRejected({
+      {"top level", with_metadata(R"({"room":"a","floor":2,"room":"b"})"), 400,
+       "/data/attributes/metadata/room"},
+      {"nested", with_metadata(R"({"site":{"room":1,"room":2}})"), 400,
+       "/data/attributes/metadata/site/room"},
+      {"inside an array", with_metadata(R"({"tags":[{"x":1},{"y":1,"y":1}]})"), 400,
+       "/data/attributes/metadata/tags/1/y"},
+      {"escaped spelling", with_metadata(R"({"a":1,"\u0061":2})"), 400,
+       "/data/attributes/metadata/a"},
+      {"among many", with_metadata(many + R"("k7":0})"), 400, "/data/attributes/metadata/k7"},
+  });
+  // The same name in different objects is fine, and stored as sent.
+  const std::string fine = R"({"a":{"x":1},"b":{"x":1}})";
+  HttpResponse response = Upload(with_metadata(fine));
+  EXPECT_EQ(response.status, 201) << response.body;
+}
+
 TEST_F(UploadErrorTest, WrongDataTypeIs409AndWrongIdsAre400) {
   const std::string attributes = Attributes("1", kSampleTimestamp);
   const std::string rel = R"("relationships":{"sensor":{"data":{"type":"Sensor","id":")";

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "query/repeated_key.h"
+
 namespace dc {
 namespace {
 
@@ -53,10 +55,10 @@ TEST(UploadBody, OptionalAttributesAreKept) {
 }
 
 TEST(UploadBody, NullOptionalsMeanAbsent) {
-  auto parsed = ParseUploadBody(
-      Single(R"("value":1,"timestamp":"2020-10-13T14:02:39Z","latitude":null,)"
-             R"("longitude":null,"x_axis_value":null,"metadata":null)"),
-      kInput);
+  auto parsed =
+      ParseUploadBody(Single(R"("value":1,"timestamp":"2020-10-13T14:02:39Z","latitude":null,)"
+                             R"("longitude":null,"x_axis_value":null,"metadata":null)"),
+                      kInput);
   ASSERT_TRUE(parsed.has_value());
   EXPECT_FALSE(parsed->readings[0].latitude.has_value());
   EXPECT_TRUE(parsed->readings[0].metadata.empty());
@@ -85,14 +87,14 @@ TEST(UploadBody, ErrorsPointAtTheMember) {
   ExpectError(Single(R"("timestamp":"2020-01-01T00:00:00Z")"), C::kInvalidArgument,
               "/data/attributes/value");
   ExpectError(Single(R"("value":1)"), C::kInvalidArgument, "/data/attributes/timestamp");
-  ExpectError(Single(R"("value":"abc","timestamp":"2020-01-01T00:00:00Z")"),
-              C::kInvalidArgument, "/data/attributes/value");
-  ExpectError(Single(R"("value":"NaN","timestamp":"2020-01-01T00:00:00Z")"),
-              C::kInvalidArgument, "/data/attributes/value");
-  ExpectError(Single(R"("value":"1e400","timestamp":"2020-01-01T00:00:00Z")"),
-              C::kInvalidArgument, "/data/attributes/value");
-  ExpectError(Single(R"("value":true,"timestamp":"2020-01-01T00:00:00Z")"),
-              C::kInvalidArgument, "/data/attributes/value");
+  ExpectError(Single(R"("value":"abc","timestamp":"2020-01-01T00:00:00Z")"), C::kInvalidArgument,
+              "/data/attributes/value");
+  ExpectError(Single(R"("value":"NaN","timestamp":"2020-01-01T00:00:00Z")"), C::kInvalidArgument,
+              "/data/attributes/value");
+  ExpectError(Single(R"("value":"1e400","timestamp":"2020-01-01T00:00:00Z")"), C::kInvalidArgument,
+              "/data/attributes/value");
+  ExpectError(Single(R"("value":true,"timestamp":"2020-01-01T00:00:00Z")"), C::kInvalidArgument,
+              "/data/attributes/value");
   ExpectError(Single(R"("value":1,"timestamp":1602597759)"), C::kInvalidArgument,
               "/data/attributes/timestamp");
   ExpectError(Single(R"("value":1,"timestamp":"1602597759")"), C::kInvalidArgument,
@@ -112,8 +114,8 @@ TEST(UploadBody, ErrorsPointAtTheMember) {
   // RFC 6901: '~' and '/' in a member name are escaped in the pointer.
   ExpectError(Single(R"("value":1,"timestamp":"2020-01-01T00:00:00Z","a/b~c":1)"),
               C::kInvalidArgument, "/data/attributes/a~1b~0c");
-  ExpectError(Single(R"("value":1,"timestamp":"2020-01-01T00:00:00Z","":1)"),
-              C::kInvalidArgument, "/data/attributes/");
+  ExpectError(Single(R"("value":1,"timestamp":"2020-01-01T00:00:00Z","":1)"), C::kInvalidArgument,
+              "/data/attributes/");
 }
 
 TEST(UploadBody, RelationshipMustNameTheUrlInput) {
@@ -169,8 +171,9 @@ TEST(UploadBody, SingleObjectOverOneMebibyteIsTooLarge) {
 }
 
 TEST(UploadBody, InvalidUtf8IsRefused) {
-  ExpectError(Single("\"value\":1,\"timestamp\":\"2020-01-01T00:00:00Z\",\"x_axis_value\":\"\xff\""),
-              Status::Code::kInvalidArgument, "");
+  ExpectError(
+      Single("\"value\":1,\"timestamp\":\"2020-01-01T00:00:00Z\",\"x_axis_value\":\"\xff\""),
+      Status::Code::kInvalidArgument, "");
 }
 
 TEST(UploadBody, DeepNestingIsRefusedNotCrashed) {
@@ -179,6 +182,57 @@ TEST(UploadBody, DeepNestingIsRefusedNotCrashed) {
   std::string meta = Single(R"("value":1,"timestamp":"2020-01-01T00:00:00Z","metadata":)" +
                             std::string(5000, '[') + std::string(5000, ']'));
   EXPECT_FALSE(ParseUploadBody(meta, kInput).has_value());
+}
+
+// ---- Repeated names inside metadata ------------------------------------
+
+// A reading whose metadata is `metadata_json`.
+std::string WithMetadata(const std::string& metadata_json) {
+  return Single(R"("value":1,"timestamp":"2021-01-01T00:00:00Z","metadata":)" + metadata_json);
+}
+
+// {"k0":0,…} with `count` distinct names, then `tail` (e.g. a repeat).
+std::string ManyKeys(size_t count, const std::string& tail = "") {
+  std::string json = "{";
+  for (size_t i = 0; i < count; ++i) {
+    json += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  }
+  return json + tail + "}";
+}
+
+TEST(UploadBody, RepeatedNameInMetadataIs400AtTheRepeat) {
+  const std::string base = "/data/attributes/metadata";
+  ExpectError(WithMetadata(R"({"a":1,"b":2,"a":3})"), Status::Code::kInvalidArgument, base + "/a");
+  // Nested objects and objects inside arrays too; names compared unescaped.
+  ExpectError(WithMetadata(R"({"site":{"room":1,"room":2}})"), Status::Code::kInvalidArgument,
+              base + "/site/room");
+  ExpectError(WithMetadata(R"({"tags":[{"x":1},{"y":1,"y":2}]})"), Status::Code::kInvalidArgument,
+              base + "/tags/1/y");
+  ExpectError(WithMetadata(R"({"a":1,"\u0061":2})"), Status::Code::kInvalidArgument, base + "/a");
+  // In a batch, the element is named.
+  ExpectError(R"({"data":[{"type":"SensorData","attributes":{"value":1,"timestamp":)"
+              R"("2021-01-01T00:00:00Z"}},{"type":"SensorData","attributes":{"value":1,)"
+              R"("timestamp":"2021-01-01T00:00:01Z","metadata":{"z":1,"z":1}}}]})",
+              Status::Code::kInvalidArgument, "/data/1/attributes/metadata/z");
+}
+
+TEST(UploadBody, RepeatedNameAmongManyMetadataKeysIsFoundBySorting) {
+  // Past kPairwiseKeys names the repeat is found by sorting; either way the
+  // first member that repeats an earlier one is named.
+  for (size_t count : {kPairwiseKeys - 1, kPairwiseKeys, kPairwiseKeys + 1, size_t{2000}}) {
+    SCOPED_TRACE(count);
+    auto fine = ParseUploadBody(WithMetadata(ManyKeys(count)), kInput);
+    EXPECT_TRUE(fine.has_value()) << fine.error().ToString();
+    ExpectError(WithMetadata(ManyKeys(count, R"(,"k3":0,"k1":0)")), Status::Code::kInvalidArgument,
+                "/data/attributes/metadata/k3");
+  }
+}
+
+TEST(UploadBody, EqualValuesUnderDistinctNamesAreFine) {
+  auto parsed =
+      ParseUploadBody(WithMetadata(R"({"a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":1}]})"), kInput);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->readings[0].metadata, R"({"a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":1}]})");
 }
 
 }  // namespace
