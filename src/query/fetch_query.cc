@@ -108,12 +108,18 @@ std::optional<int64_t> PositiveInteger(std::string_view text, int64_t max) {
   return value;
 }
 
-// `N_unit`, e.g. "5_days", as microseconds.
-std::optional<int64_t> Duration(std::string_view text) {
+// `N_unit`, e.g. "5_days", as microseconds; or why not. N is digits, not
+// zero, and N * unit at most kMaxSpanDays days (which also keeps it far
+// from overflow).
+struct Span {
+  std::optional<int64_t> micros;
+  bool too_long = false;  // well formed, but longer than kMaxSpanDays
+};
+
+Span Duration(std::string_view text) {
   const size_t underscore = text.find('_');
-  if (underscore == std::string_view::npos) return std::nullopt;
-  // At most 10,000 years of any unit keeps N * unit far from overflow.
-  constexpr int64_t kMaxMicros = 10'000LL * 366 * kMicrosPerDay;
+  if (underscore == std::string_view::npos) return {};
+  constexpr int64_t kMaxMicros = kMaxSpanDays * kMicrosPerDay;
   const std::string_view unit = text.substr(underscore + 1);
   int64_t unit_micros = 0;
   for (auto [singular, micros] : {std::pair<std::string_view, int64_t>{"minute", kMicrosPerMinute},
@@ -126,10 +132,22 @@ std::optional<int64_t> Duration(std::string_view text) {
       unit_micros = micros;
     }
   }
-  if (unit_micros == 0) return std::nullopt;
-  auto count = PositiveInteger(text.substr(0, underscore), kMaxMicros / unit_micros);
-  if (!count) return std::nullopt;
-  return *count * unit_micros;
+  if (unit_micros == 0) return {};
+  const std::string_view digits = text.substr(0, underscore);
+  const int64_t max_count = kMaxMicros / unit_micros;
+  if (auto count = PositiveInteger(digits, max_count)) return {*count * unit_micros, false};
+  // A positive number too large for the span (even for int64_t) is named
+  // as such; zero, signs, spaces and the like keep the format message.
+  const bool all_digits =
+      !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool nonzero = digits.find_first_not_of('0') != std::string_view::npos;
+  return {std::nullopt, all_digits && nonzero};
+}
+
+// The detail for a well-formed span over the largest accepted one.
+std::string SpanTooLong(const std::string& name, std::string_view value) {
+  return name + " is at most " + std::to_string(kMaxSpanDays) + " days (" +
+         std::to_string(kMaxSpanDays / 366) + " years of 366 days), got " + QuoteForDetail(value);
 }
 
 std::optional<bool> Flag(std::string_view text) {
@@ -228,14 +246,15 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
         break;
       }
       case Param::kLast: {
-        auto span = Duration(value);
-        if (!span) {
+        const Span span = Duration(value);
+        if (span.too_long) return Bad(name, SpanTooLong(name, value));
+        if (!span.micros) {
           return Bad(name, name +
                                " must be N_unit with N a positive integer and unit minutes, "
                                "hours, days or weeks (e.g. 5_days), got " +
                                QuoteForDetail(value));
         }
-        out.window.start = Timestamp{now.micros - *span};
+        out.window.start = Timestamp{now.micros - *span.micros};
         out.window.finish = now;
         break;
       }
@@ -304,14 +323,15 @@ Result<FetchQuery> ParseFetchQuery(std::string_view query, FetchShape shape, Fet
         break;
       }
       case Param::kInterval: {
-        auto span = Duration(value);
-        if (!span) {
+        const Span span = Duration(value);
+        if (span.too_long) return Bad(name, SpanTooLong(name, value));
+        if (!span.micros) {
           return Bad(name,
                      "interval must be N_unit with N a positive integer and unit minutes, "
                      "hours, days or weeks (e.g. 1_hour), got " +
                          QuoteForDetail(value));
         }
-        out.interval_micros = *span;
+        out.interval_micros = *span.micros;
         break;
       }
       case Param::kCount:

@@ -20,6 +20,9 @@ enum class FetchTarget { kInputs, kAsset };
 
 inline constexpr int64_t kDefaultFetchLimit = 1000;
 inline constexpr int64_t kMaxFetchLimit = 100'000;
+// The longest span `timeperiod_last` and `interval` accept: 10,000 years of
+// 366 days. Longer is a 400 that names this bound.
+inline constexpr int64_t kMaxSpanDays = 10'000LL * 366;
 // More ids than this in input_ids is a 400: an answer must stay bounded.
 inline constexpr size_t kMaxInputIds = 1000;
 

@@ -64,6 +64,33 @@ TEST_F(FetchParamsTest, AliasesGiveTheSameAnswer) {
   }
 }
 
+// Over the longest span the server takes, the error says what that span
+// is, instead of blaming N's form (docs/api.md "Fetch").
+class FetchSpanTest : public FetchTest {};
+
+TEST_F(FetchSpanTest, SpanOverTheLargestNamesTheLargest) {
+  for (const auto& [endpoint, name] :
+       {std::pair<std::string, std::string>{"get_inputdata_by_inputs", "timeperiod_last"},
+        {"get_statistics_inputdata_by_inputs", "timeperiod-last"},
+        {"get_statistics_inputdata_by_inputs", "interval"}}) {
+    SCOPED_TRACE(endpoint + " " + name);
+    const std::string base = endpoint + "?input_ids=" + boiler_.id + "&" + name + "=";
+    const HttpResponse over = Fetch(base + "3660001_days").http;
+    EXPECT_TRUE(IsParameterError(over, 400, name));
+    EXPECT_EQ(ErrorDetail(over), name +
+                                     " is at most 3660000 days (10000 years of 366 days), got "
+                                     "'3660001_days'");
+    // Hours and weeks are measured against the same span.
+    EXPECT_TRUE(IsParameterError(Fetch(base + "522858_weeks").http, 400, name));
+    EXPECT_EQ(Fetch(base + "522857_weeks").http.status, 200);
+    // Not a number: the message about N's form, as before.
+    const HttpResponse malformed = Fetch(base + "x_days").http;
+    EXPECT_TRUE(IsParameterError(malformed, 400, name));
+    EXPECT_NE(ErrorDetail(malformed).find("N a positive integer"), std::string::npos)
+        << ErrorDetail(malformed);
+  }
+}
+
 TEST_F(FetchParamsTest, QuotedValuesLoseTheirQuotes) {
   const std::vector<SentReading>& m = meter_readings_;
   const std::vector<SentReading>& b = boiler_readings_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace dc {
 namespace {
@@ -108,6 +109,40 @@ TEST(FetchQuery, WindowErrors) {
   for (const char* bad : {"5", "days", "0_days", "-1_day", "5_fortnights", "5_days_", "1.5_days",
                           "99999999999_weeks"}) {
     ExpectBad(Raw(std::string("input_ids=a&timeperiod_last=") + bad), "timeperiod_last");
+  }
+}
+
+// A well-formed span over kMaxSpanDays names the bound; anything else that
+// is not a span keeps the N_unit message.
+TEST(FetchQuery, SpanOverTheLargestNamesTheLargest) {
+  const std::string largest = std::to_string(kMaxSpanDays) + "_days";
+  ASSERT_TRUE(Raw("input_ids=a&timeperiod_last=" + largest).has_value());
+  ASSERT_TRUE(Stats("input_ids=a&interval=" + largest).has_value());
+  ASSERT_TRUE(Raw("input_ids=a&timeperiod_last=" + std::to_string(kMaxSpanDays / 7) + "_weeks")
+                  .has_value());
+  const std::string bound = "at most " + std::to_string(kMaxSpanDays) + " days";
+  const std::vector<std::string> overs = {std::to_string(kMaxSpanDays + 1) + "_days",
+                                          std::to_string(kMaxSpanDays / 7 + 1) + "_weeks",
+                                          std::to_string(kMaxSpanDays * 24 + 1) + "_Hours",
+                                          "99999999999_weeks", "99999999999999999999999_minutes"};
+  for (const std::string& over : overs) {
+    SCOPED_TRACE(over);
+    for (const auto& [parsed, name] :
+         {std::pair{Raw("input_ids=a&timeperiod-last=" + over), "timeperiod-last"},
+          std::pair{Stats("input_ids=a&interval=" + over), "interval"}}) {
+      ExpectBad(parsed, name);
+      EXPECT_NE(parsed.error().detail().find(std::string(name) + " is " + bound), std::string::npos)
+          << parsed.error().detail();
+    }
+  }
+  for (const char* malformed : {"0_days", "000_days", "-1_day", "5_fortnights", "1.5_days", "days",
+                                "+5_days", "99999999999999999999999_fortnights"}) {
+    SCOPED_TRACE(malformed);
+    auto parsed = Raw(std::string("input_ids=a&timeperiod_last=") + malformed);
+    ExpectBad(parsed, "timeperiod_last");
+    EXPECT_NE(parsed.error().detail().find("must be N_unit with N a positive integer"),
+              std::string::npos)
+        << parsed.error().detail();
   }
 }
 
