@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "api/fetch_answer_bound.h"
 #include "api/fetch_writer.h"
 #include "api/guarded_task.h"
 #include "api/request_auth.h"
@@ -71,7 +72,18 @@ Status Resolve(const Organisation& org, Plan* plan) {
   return Status::Ok();
 }
 
-http::Response Execute(const Plan& plan, Store& store) {
+// The 400 for an answer over its bound: nothing of it is sent. Cursors and a
+// streaming export are for a later version; until then the client asks for
+// less.
+http::Response TooLarge(const FetchAnswerTooLarge& e) {
+  return http::ErrorResponse(
+      Status::InvalidArgument("the answer would be over " + std::to_string(e.bound()) +
+                              " bytes, the largest a fetch answers; ask for a smaller limit or "
+                              "a narrower window (or fewer inputs)")
+          .WithParameter("limit"));
+}
+
+http::Response Execute(const Plan& plan, Store& store, size_t max_answer_bytes) {
   const FetchQuery& query = plan.query;
   http::Response response;
   response.status = 200;
@@ -82,7 +94,18 @@ http::Response Execute(const Plan& plan, Store& store) {
   fields.metadata = query.add_metadata;
   fields.functions = query.functions;
   fields.bucket_timestamp = query.interval_micros.has_value();
-  FetchWriter writer(&response.body, std::move(fields));
+  if (query.shape == FetchShape::kRaw) {
+    // An answer certain to pass the bound is refused before its readings
+    // are read, rather than after rendering 256 MiB of them.
+    auto over =
+        RawAnswerCertainlyOver(store, plan.asset, plan.inputs, query, fields, max_answer_bytes);
+    if (!over) {
+      return http::ErrorResponse(
+          ReportStorageFailure(over.error(), "the readings could not be counted"));
+    }
+    if (*over) throw FetchAnswerTooLarge(max_answer_bytes);
+  }
+  FetchWriter writer(&response.body, std::move(fields), max_answer_bytes);
 
   if (plan.asset) {
     writer.BeginAsset(*plan.asset);
@@ -132,9 +155,9 @@ http::Response Execute(const Plan& plan, Store& store) {
 }  // namespace
 
 http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const CatalogCache& catalog,
-                                 Store& store, ThreadPool& reads) {
-  return [shape, target, &catalog, &store, &reads](const http::RequestHead& head,
-                                                   const http::PathParams&) -> http::Admission {
+                                 Store& store, ThreadPool& reads, size_t max_answer_bytes) {
+  return [shape, target, &catalog, &store, &reads, max_answer_bytes](
+             const http::RequestHead& head, const http::PathParams&) -> http::Admission {
     auto plan = std::make_shared<Plan>();
     plan->snapshot = catalog.Current();
     auto org = AuthenticateRequest(*plan->snapshot, head);
@@ -147,9 +170,18 @@ http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const Cat
     if (!resolved.ok()) return ForOrg(org_id, http::ErrorResponse(resolved));
 
     return http::BodyHandler{
-        kGetBodyLimit, [plan, &store, &reads, org_id](std::string, http::Responder respond) {
-          reads.Post([plan, &store, org_id, respond = std::move(respond)] {
-            respond(ForOrg(org_id, RunGuarded("a fetch", [&] { return Execute(*plan, store); })));
+        kGetBodyLimit,
+        [plan, &store, &reads, org_id, max_answer_bytes](std::string, http::Responder respond) {
+          reads.Post([plan, &store, org_id, max_answer_bytes, respond = std::move(respond)] {
+            respond(ForOrg(org_id, RunGuarded("a fetch", [&] {
+                             try {
+                               return Execute(*plan, store, max_answer_bytes);
+                             } catch (const FetchAnswerTooLarge& e) {
+                               // The partial body is dropped with the
+                               // response it was written into.
+                               return TooLarge(e);
+                             }
+                           })));
           });
         }};
   };

@@ -2,6 +2,7 @@
 
 #include "catalog/catalog_cache.h"
 #include "common/thread_pool.h"
+#include "api/fetch_writer.h"
 #include "http/endpoint.h"
 #include "query/fetch_query.h"
 #include "storage/store.h"
@@ -13,9 +14,13 @@ namespace dc::api {
 // FetchQuery (400), resolve the inputs or the asset (404); then, on the read
 // pool, run the store's scans and render the answer as it is read.
 //
+// An answer over `max_answer_bytes` (kMaxFetchAnswerBytes unless a test
+// serves a smaller one) is a 400 naming `limit`, and nothing of it is sent.
+//
 // Borrows the catalog, the store and the pool, which must outlive the
 // router.
 http::Endpoint MakeFetchEndpoint(FetchShape shape, FetchTarget target, const CatalogCache& catalog,
-                                 Store& store, ThreadPool& reads);
+                                 Store& store, ThreadPool& reads,
+                                 size_t max_answer_bytes = kMaxFetchAnswerBytes);
 
 }  // namespace dc::api

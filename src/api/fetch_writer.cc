@@ -9,8 +9,16 @@
 
 namespace dc::api {
 
-FetchWriter::FetchWriter(std::string* out, Fields fields)
-    : output_(out), writer_(output_), fields_(std::move(fields)) {}
+FetchWriter::FetchWriter(std::string* out, Fields fields, size_t max_bytes)
+    : out_(out),
+      max_bytes_(max_bytes),
+      output_(out),
+      writer_(output_),
+      fields_(std::move(fields)) {}
+
+void FetchWriter::CheckSize() const {
+  if (out_->size() > max_bytes_) throw FetchAnswerTooLarge(max_bytes_);
+}
 
 void FetchWriter::BeginAsset(const Asset& asset) {
   writer_.StartObject();
@@ -25,12 +33,17 @@ void FetchWriter::BeginAsset(const Asset& asset) {
 void FetchWriter::EndAsset() {
   writer_.EndArray();
   writer_.EndObject();
+  CheckSize();
 }
 
 void FetchWriter::BeginList() { writer_.StartArray(); }
-void FetchWriter::EndList() { writer_.EndArray(); }
+void FetchWriter::EndList() {
+  writer_.EndArray();
+  CheckSize();
+}
 
 void FetchWriter::BeginInput(const Input& input) {
+  CheckSize();
   writer_.StartObject();
   writer_.Key("input");
   writer_.StartObject();
@@ -51,6 +64,7 @@ void FetchWriter::EndInput() {
 }
 
 void FetchWriter::AddReading(const Reading& reading) {
+  CheckSize();
   writer_.StartObject();
   writer_.Key("timestamp");
   TimestampValue(reading.timestamp);
@@ -76,6 +90,7 @@ void FetchWriter::AddReading(const Reading& reading) {
 void FetchWriter::AddBucket(const StatsBucket& bucket) {
   const Aggregate& a = bucket.aggregate;
   const bool empty = a.count == 0;
+  CheckSize();
   writer_.StartObject();
   if (fields_.bucket_timestamp) {
     writer_.Key("timestamp");

@@ -46,7 +46,8 @@ http::Router BuildRouter(const CatalogCache& catalog, IngestWriter& writer, Stor
   for (const FetchRoute& route : kFetchRoutes) {
     for (const char* prefix : {"get_", "get_latest_"}) {
       router.Add(http::Method::kGet, std::string("/api/external/v1/") + prefix + route.name,
-                 MakeFetchEndpoint(route.shape, route.target, catalog, store, reads));
+                 MakeFetchEndpoint(route.shape, route.target, catalog, store, reads,
+                                   ops.max_fetch_answer_bytes));
     }
   }
   // The API's own description; no credentials (docs/api.md, "Operational

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "api/routes.h"
 #include "catalog/catalog_cache.h"
@@ -53,7 +54,14 @@ int ServeWithLogging(const ServeArgs& args) {
   IngestWriter writer(**store, ingest_options);
   // Storage reads block; they run here, never on the I/O threads.
   ThreadPool reads(kReadThreads);
-  const api::OpsOptions ops{.metrics = &metrics, .metrics_token = args.metrics_token};
+  api::OpsOptions ops{.metrics = &metrics, .metrics_token = args.metrics_token};
+  // Hidden, for tests only: a small bound on fetch answers, so that a test
+  // can cross it without storing 256 MiB of readings.
+  if (const char* bound = std::getenv("DATACOOEE_MAX_FETCH_ANSWER_BYTES")) {
+    if (const auto bytes = std::strtoull(bound, nullptr, 10); bytes > 0) {
+      ops.max_fetch_answer_bytes = bytes;
+    }
+  }
   // Outlives the server, whose I/O threads write to it. Its lines are at
   // info level (health checks at debug), so --log-level warn silences it.
   std::unique_ptr<AccessLog> access_log;

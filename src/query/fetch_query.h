@@ -23,6 +23,10 @@ inline constexpr int64_t kMaxFetchLimit = 100'000;
 // The longest span `timeperiod_last` and `interval` accept: 10,000 years of
 // 366 days. Longer is a 400 that names this bound.
 inline constexpr int64_t kMaxSpanDays = 10'000LL * 366;
+// The largest fetch answer the server renders (docs/api.md "Fetch"): an
+// answer is held whole in memory before it is sent, so its size is bounded
+// whatever limit times inputs a request asks for; over it is a 400.
+inline constexpr size_t kMaxFetchAnswerBytes = 256u * 1024 * 1024;
 // More ids than this in input_ids is a 400: an answer must stay bounded.
 inline constexpr size_t kMaxInputIds = 1000;
 
