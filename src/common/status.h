@@ -73,24 +73,15 @@ class [[nodiscard]] Status {
   // Returns a copy that points at a body member (JSON pointer, e.g.
   // "/data/attributes/value").
   Status WithPointer(std::string pointer) const& {
-    Status s = *this;
-    s.source_kind_ = SourceKind::kPointer;
-    s.source_ = std::move(pointer);
-    return s;
+    return WithSource(SourceKind::kPointer, std::move(pointer));
   }
   // Returns a copy that names a query parameter.
   Status WithParameter(std::string parameter) const& {
-    Status s = *this;
-    s.source_kind_ = SourceKind::kParameter;
-    s.source_ = std::move(parameter);
-    return s;
+    return WithSource(SourceKind::kParameter, std::move(parameter));
   }
   // Returns a copy that names a request header (e.g. "organization-id").
   Status WithHeader(std::string header) const& {
-    Status s = *this;
-    s.source_kind_ = SourceKind::kHeader;
-    s.source_ = std::move(header);
-    return s;
+    return WithSource(SourceKind::kHeader, std::move(header));
   }
 
   bool ok() const { return code_ == Code::kOk; }
@@ -109,6 +100,12 @@ class [[nodiscard]] Status {
 
  private:
   Status(Code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
+  Status WithSource(SourceKind kind, std::string source) const& {
+    Status s = *this;
+    s.source_kind_ = kind;
+    s.source_ = std::move(source);
+    return s;
+  }
 
   Code code_ = Code::kOk;
   std::string detail_;

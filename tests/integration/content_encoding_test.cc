@@ -23,6 +23,14 @@ Headers WithCoding(const OrgInfo& org, const std::string& coding) {
   return headers;
 }
 
+// The head of an upload with `coding`, up to its framing fields.
+std::string UploadHeadWithCoding(const OrgInfo& org, const std::string& input,
+                                 const std::string& coding) {
+  std::string head = "POST " + UploadTarget(input) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [name, value] : WithCoding(org, coding)) head += name + ": " + value + "\r\n";
+  return head;
+}
+
 TEST_F(ContentEncodingTest, GzipBodyIsDecodedAndStored) {
   for (const std::string coding : {"gzip", "GZIP", "x-gzip", "identity, gzip"}) {
     SCOPED_TRACE(coding);
@@ -39,10 +47,9 @@ TEST_F(ContentEncodingTest, GzipBodyIsDecodedAndStored) {
 
 TEST_F(ContentEncodingTest, ChunkedGzipBodyIsDecoded) {
   // As Node.js sends a body piped through zlib.createGzip().
-  std::string head = "POST " + UploadTarget(input_) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  for (const auto& [name, value] : WithCoding(org_, "gzip")) head += name + ": " + value + "\r\n";
   HttpClient client(server_->port());
-  HttpResponse response = client.SendRaw(head + "Transfer-Encoding: chunked\r\n\r\n" +
+  HttpResponse response = client.SendRaw(UploadHeadWithCoding(org_, input_, "gzip") +
+                                         "Transfer-Encoding: chunked\r\n\r\n" +
                                          Chunked(GzipText(ReferenceSampleBody(input_)), 7));
   EXPECT_TRUE(IsCreated(response, kSampleAttributes, input_));
 }
@@ -56,11 +63,10 @@ TEST_F(ContentEncodingTest, OtherCodingsAre415FromTheHeadBeforeTheBody) {
   for (const std::string coding : {"br", "deflate", "compress", "zstd", "gzip, gzip", "gzip, br"}) {
     SCOPED_TRACE(coding);
     HttpClient client(server_->port());
-    std::string head = "POST " + UploadTarget(input_) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    for (const auto& [name, value] : WithCoding(org_, coding)) head += name + ": " + value + "\r\n";
     // The body is announced and never sent: an answer proves it came from
     // the head, and no 100 Continue invites the body.
-    client.Write(head + "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
+    client.Write(UploadHeadWithCoding(org_, input_, coding) +
+                 "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
     EXPECT_TRUE(IsHeaderError(client.ReadResponse(), 415, "content-encoding"));
     EXPECT_TRUE(client.ClosedByPeer());
   }
