@@ -15,8 +15,8 @@ namespace dc::api {
 // Bounds on what FetchWriter writes for one raw reading with `fields`: the
 // fewest bytes (numbers of one digit, empty metadata) and the most
 // (numbers of the longest shortest form, x_axis_value and metadata at
-// their upload limits, the comma before it). FetchWriter's tests hold it
-// to both.
+// their upload limits, the comma before it). fetch_answer_bound_test holds
+// what FetchWriter writes to both.
 size_t MinRawReadingBytes(const FetchWriter::Fields& fields);
 size_t MaxRawReadingBytes(const FetchWriter::Fields& fields);
 
