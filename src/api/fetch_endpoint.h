@@ -2,7 +2,6 @@
 
 #include "catalog/catalog_cache.h"
 #include "common/thread_pool.h"
-#include "api/fetch_writer.h"
 #include "http/endpoint.h"
 #include "query/fetch_query.h"
 #include "storage/store.h"
