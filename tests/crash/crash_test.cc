@@ -32,6 +32,7 @@
 #include "crash/upload_ledger.h"
 #include "storage/hour_stats_check.h"
 #include "support/file_readings.h"
+#include "support/hang_watchdog.h"
 #include "support/http_client.h"
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
@@ -52,6 +53,10 @@ constexpr int kMaxKillDelayMs = 1500;
 // After the kill every connection fails at once; a thread still blocked
 // after this long means a hang, which must fail loudly rather than stall CI.
 constexpr auto kJoinDeadline = std::chrono::seconds(30);
+// A round takes seconds, even under a sanitizer; one still running after
+// this long is stuck, and the watchdog prints where before ctest's timeout
+// would end the test without a word.
+constexpr auto kRoundDeadline = std::chrono::seconds(180);
 // Problems printed per round, beyond the counts.
 constexpr size_t kMaxProblemsShown = 40;
 
@@ -320,6 +325,7 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
   };
 
   for (int round = 0; round < rounds; ++round) {
+    const HangWatchdog watchdog(kRoundDeadline, "crash test round " + std::to_string(round + 1));
     std::optional<ServerProcess> server;
     const int64_t ready_ms = start_and_probe(round, server);
     if (::testing::Test::HasFailure()) break;
@@ -427,6 +433,7 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
 
   // The last round's file, too, must come back and take uploads.
   if (!::testing::Test::HasFailure()) {
+    const HangWatchdog watchdog(kRoundDeadline, "crash test final restart");
     std::optional<ServerProcess> server;
     const int64_t ready_ms = start_and_probe(rounds, server);
     std::printf("[crash] final restart: ready %lld ms\n", static_cast<long long>(ready_ms));
