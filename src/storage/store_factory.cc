@@ -83,7 +83,7 @@ std::string DescribeStoreUrl(std::string_view url) {
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options) {
   Result<std::string> path = SqlitePathOf(url);
   if (!path) return path.error();
-  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(*path, options);
+  Result<std::unique_ptr<sqlite::SqliteStore>> store = sqlite::SqliteStore::Open(*path, options);
   if (!store) return store.error();
   return std::unique_ptr<Store>(std::move(*store));
 }
@@ -92,7 +92,7 @@ Result<BackupSummary> BackupStore(std::string_view url, const std::string& path,
                                   const StoreOptions& options) {
   Result<std::string> db_path = SqlitePathOf(url);
   if (!db_path) return db_path.error();
-  if (!FileExists(*db_path)) return Status::NotFound("there is no database at " + *db_path);
+  if (!sqlite::FileExists(*db_path)) return Status::NotFound("there is no database at " + *db_path);
   Result<std::unique_ptr<Store>> store = OpenStore(url, options);
   if (!store) return store.error();
   return (*store)->BackupTo(path, overwrite);
@@ -101,7 +101,7 @@ Result<BackupSummary> BackupStore(std::string_view url, const std::string& path,
 Result<BackupSummary> RestoreStore(std::string_view url, const std::string& backup_path) {
   Result<std::string> db_path = SqlitePathOf(url);
   if (!db_path) return db_path.error();
-  return RestoreSqliteDatabase(backup_path, *db_path);
+  return sqlite::RestoreSqliteDatabase(backup_path, *db_path);
 }
 
 }  // namespace dc

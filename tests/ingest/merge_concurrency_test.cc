@@ -37,7 +37,7 @@ class MergeConcurrencyTest : public ::testing::TestWithParam<int> {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
   std::vector<int64_t> pks_;
 };
 

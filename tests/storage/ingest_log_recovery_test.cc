@@ -16,7 +16,7 @@
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::IngestLogHasSegments;
@@ -174,4 +174,4 @@ TEST_F(IngestLogRecoveryTest, ReadsSeeEveryAcknowledgedReadingBeforeAnyTimedMerg
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -14,7 +14,7 @@
 #include "storage/sqlite/top_by_value.h"
 #include "storage/sqlite/window_split.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr int64_t kHour = kMicrosPerHour;
@@ -170,4 +170,4 @@ TEST(TopByValueTest, MatchesASortForRandomInput) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -15,7 +15,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::RawDb;
@@ -175,4 +175,4 @@ TEST_F(SqliteFetchTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

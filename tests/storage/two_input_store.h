@@ -14,8 +14,9 @@ namespace dc::testing {
 // sen1 and sen2, whose pks go to `pks`, the set-up the hour_stats tests
 // share. Fails the test (check HasFatalFailure()) if anything fails.
 inline void OpenStoreWithTwoInputs(const std::string& path, const StoreOptions& options,
-                                   std::unique_ptr<SqliteStore>* store, std::vector<int64_t>* pks) {
-  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path, options);
+                                   std::unique_ptr<sqlite::SqliteStore>* store,
+                                   std::vector<int64_t>* pks) {
+  Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(path, options);
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   *store = std::move(*opened);
   ASSERT_TRUE((*store)

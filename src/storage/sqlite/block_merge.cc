@@ -3,7 +3,7 @@
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/reading_block.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 const char* const BlockMerger::kReadBlockSql = "SELECT data FROM reading_blocks WHERE rowid = ?1";
 const char* const BlockMerger::kDeleteBlockSql = "DELETE FROM reading_blocks WHERE rowid = ?1";
@@ -98,4 +98,4 @@ Status BlockMerger::MergeInto(const Statements& statements, int64_t input_pk, co
   return InsertBlocks(statements.insert, input_pk, merged_, buffer_);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -10,7 +10,7 @@
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // BlockMerger writes runs of new readings into reading_blocks
 // (block_table.h). A run is one input's readings of one merge, timestamps
@@ -79,4 +79,4 @@ class BlockMerger {
   std::string buffer_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -3,7 +3,7 @@
 #include <limits>
 #include <optional>
 
-namespace dc {
+namespace dc::sqlite {
 
 // The right-hand sides of DO UPDATE SET all see the row as it was before
 // the update, so first_value is decided against the old first_ts. A sum
@@ -125,4 +125,4 @@ Status HourStatsChanges::Apply(
   return Status::Ok();
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

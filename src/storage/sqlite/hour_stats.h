@@ -11,7 +11,7 @@
 #include "domain/timestamp.h"
 #include "storage/sqlite/sqlite_statement.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // hour_stats (schema migration 3) holds, per input and per hour that has
 // readings, the Aggregate of that hour's readings. It must always equal what
@@ -115,4 +115,4 @@ class HourStatsChanges {
   Key last_key_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

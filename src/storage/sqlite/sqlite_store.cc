@@ -15,7 +15,7 @@
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr const char* kCatalogVersionSql = "SELECT value FROM meta WHERE key = 'catalog_version'";
@@ -236,4 +236,4 @@ Result<CatalogData> SqliteStore::LoadCatalog() {
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

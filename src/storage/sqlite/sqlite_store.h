@@ -21,7 +21,7 @@
 #include "storage/sqlite/unmerged_readings.h"
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // SqliteStore is the embedded SQLite backend of Store: one database file in
 // WAL mode, shared safely with other processes (the CLI) through SQLite's
@@ -247,4 +247,4 @@ class SqliteStore final : public Store {
   std::thread merge_thread_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -16,7 +16,7 @@
 #include "storage/sqlite/top_by_value.h"
 #include "storage/sqlite/window_split.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 bool WantsOptionalColumns(const RawScan& scan) {
@@ -113,4 +113,4 @@ Status SqliteStore::ScanReadings(const RawScan& scan,
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

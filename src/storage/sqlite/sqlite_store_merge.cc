@@ -15,7 +15,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // How long a read waits for the merge of what it must see before it gives
@@ -244,4 +244,4 @@ Status SqliteStore::AwaitMerged(std::optional<int64_t> input_pk) {
 
 Status SqliteStore::Flush() { return AwaitMerged(std::nullopt); }
 
-}  // namespace dc
+}  // namespace dc::sqlite

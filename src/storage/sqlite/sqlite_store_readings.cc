@@ -11,7 +11,7 @@
 #include "storage/sqlite/ingest_log_record.h"
 #include "storage/sqlite/sqlite_store.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // Checks what SQLite would not: a NaN binds as NULL (so a NaN latitude would
@@ -241,4 +241,4 @@ Result<int64_t> SqliteStore::CountReadings(int64_t input_pk) {
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -17,7 +17,7 @@
 #include "storage/sqlite/sqlite_transaction.h"
 #include "storage/sqlite/window_split.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr const char* kHourRowsSql =
@@ -214,4 +214,4 @@ Result<std::vector<StatsBucket>> SqliteStore::Statistics(const StatsScan& scan) 
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace dc {
+namespace dc::sqlite {
 
 TopByValue::TopByValue(size_t limit, SortDirection sort) : limit_(limit), sort_(sort) {
   // Not `limit`: a small window with a large limit should not allocate it.
@@ -37,4 +37,4 @@ std::vector<RankedReading> TopByValue::TakeSorted() {
   return sorted;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

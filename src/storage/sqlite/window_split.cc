@@ -4,7 +4,7 @@
 
 #include "storage/sqlite/hour_stats.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 MicrosRange WindowRange(const TimeWindow& window) {
   return MicrosRange{
@@ -45,4 +45,4 @@ WindowSplit SplitWindow(const TimeWindow& window) {
   return split;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite
