@@ -13,7 +13,7 @@
 #include "cli/backup_commands.h"
 #include "cli/serve_command.h"
 #include "cli/setup_commands.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "metrics/server_metrics.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 
 namespace dc::cli {
 namespace {

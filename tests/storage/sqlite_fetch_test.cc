@@ -110,9 +110,10 @@ TEST_F(SqliteFetchTest, ReadersAreOpenedOnDemandAndReadInParallel) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(Visits(AllOf()), 10);
   EXPECT_EQ(store_->ReadersOpenedForTesting(), 1u);  // one at a time needs one
 
-  // kMaxReaders scans whose visitors wait for each other: they can only
-  // all finish if they hold kMaxReaders connections at once.
-  constexpr size_t kReaders = SqliteStore::kMaxReaders;
+  // As many scans as the default read_connections, whose visitors wait for
+  // each other: they can only all finish if they hold that many
+  // connections at once.
+  constexpr size_t kReaders = static_cast<size_t>(StoreOptions{}.read_connections);
   std::mutex mu;
   std::condition_variable cv;
   size_t inside = 0;

@@ -17,6 +17,7 @@
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/reading_block.h"
 #include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_options.h"
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/unmerged_readings.h"
 #include "storage/store.h"
@@ -32,7 +33,7 @@ namespace dc::sqlite {
 // acknowledged. A merge thread then writes what the log holds into the
 // tables in large transactions (sqlite_store_merge.cc), when enough has
 // gathered, when uploads pause, at the latest a set delay after the first
-// (StoreOptions), or at once when a read asks: every read of readings first waits
+// (SqliteOptions), or at once when a read asks: every read of readings first waits
 // until everything acknowledged before it began is merged, so a reading is
 // readable as soon as its upload is answered (a read waits only when its
 // input has unmerged readings). A merged segment of the log is deleted;
@@ -42,7 +43,8 @@ namespace dc::sqlite {
 //
 // It holds one writer connection, used by catalog mutations and merges,
 // each a BEGIN IMMEDIATE transaction; one connection for the lookups of
-// WriteBatches; and a pool of up to kMaxReaders reader connections, used by
+// WriteBatches; and a pool of up to StoreOptions::read_connections reader
+// connections, used by
 // every read. Thanks to WAL, reads never wait for the writer, run in
 // parallel with each other, and always see committed data only; each read
 // method runs in one read transaction (one statement, or BEGIN ... COMMIT),
@@ -58,7 +60,7 @@ namespace dc::sqlite {
 //
 // Thread safety: every method may be called from any thread. Writes are
 // serialised by the writer mutex; reads borrow a reader connection and wait
-// only when all kMaxReaders are busy, and for the merge of what was
+// only when all read_connections are busy, and for the merge of what was
 // acknowledged before them (never for another upload's fsync). Other
 // processes writing the same file are waited for up to
 // StoreOptions::busy_timeout_ms, then the call returns Unavailable.
@@ -82,7 +84,8 @@ class SqliteStore final : public Store {
   // the ingest log's lock (waiting up to the busy timeout; Unavailable if
   // another process keeps it) and merges what the log holds.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
-                                                   const StoreOptions& options);
+                                                   const StoreOptions& options,
+                                                   const SqliteOptions& tuning = {});
   ~SqliteStore() override;
 
   Status CreateOrg(const Organisation& org) override;
@@ -121,10 +124,8 @@ class SqliteStore final : public Store {
   // Tests only: reader connections opened so far.
   size_t ReadersOpenedForTesting() { return readers_->OpenedForTesting(); }
 
-  // Reads that run at once before one waits for a connection.
-  static constexpr size_t kMaxReaders = 4;
   // A merge starts once this many readings are unmerged, or on the
-  // timings of StoreOptions::merge_idle_ms and merge_max_delay_ms.
+  // timings of SqliteOptions::merge_idle_ms and merge_max_delay_ms.
   static constexpr size_t kMergeReadings = 50'000;
   // Uploads wait (then fail with Unavailable) while this many readings are
   // unmerged, which bounds memory when merging falls behind.
@@ -196,7 +197,7 @@ class SqliteStore final : public Store {
   void StartMerging();
   void StopMerging();
   void MergeLoop();
-  // With merge_mu_ held: when the merge timings of StoreOptions call for a
+  // With merge_mu_ held: when the merge timings of SqliteOptions call for a
   // merge of what is held, and whether one is due for any reason.
   std::chrono::steady_clock::time_point TimedMergeDue() const;
   bool MergeDue(std::chrono::steady_clock::time_point now) const;
