@@ -99,6 +99,8 @@ TEST_F(CliTest, UsageErrorsExit2AndVersionAndHelpExit0) {
            {"serve", "--log-format", "xml"},  // a value not among the choices
            {"serve", "--sync", "sometimes"},
            {"serve", "--idle-timeout-ms", "-5"},
+           {"serve", "--read-threads", "0"},
+           {"serve", "--read-threads", "257"},
            {"no-such-command"}}) {
     const CommandResult result = RunDatacooee(args);
     EXPECT_EQ(result.exit_code, 2)
@@ -113,9 +115,9 @@ TEST_F(CliTest, UsageErrorsExit2AndVersionAndHelpExit0) {
   // Every serve option names its environment variable.
   for (const char* variable :
        {"DATACOOEE_DB", "DATACOOEE_LISTEN", "DATACOOEE_SYNC", "DATACOOEE_THREADS",
-        "DATACOOEE_MAX_CONNECTIONS", "DATACOOEE_IDLE_TIMEOUT_MS", "DATACOOEE_HEADER_TIMEOUT_MS",
-        "DATACOOEE_BODY_TIMEOUT_MS", "DATACOOEE_TLS_CERT", "DATACOOEE_TLS_KEY",
-        "DATACOOEE_LOG_LEVEL", "DATACOOEE_LOG_FORMAT", "DATACOOEE_ACCESS_LOG",
+        "DATACOOEE_READ_THREADS", "DATACOOEE_MAX_CONNECTIONS", "DATACOOEE_IDLE_TIMEOUT_MS",
+        "DATACOOEE_HEADER_TIMEOUT_MS", "DATACOOEE_BODY_TIMEOUT_MS", "DATACOOEE_TLS_CERT",
+        "DATACOOEE_TLS_KEY", "DATACOOEE_LOG_LEVEL", "DATACOOEE_LOG_FORMAT", "DATACOOEE_ACCESS_LOG",
         "DATACOOEE_METRICS_TOKEN"}) {
     EXPECT_NE(help.out.find(std::string("(Env:") + variable + ")"), std::string::npos)
         << variable << " missing from serve --help:\n"
