@@ -125,6 +125,25 @@ TEST_F(CliTest, UsageErrorsExit2AndVersionAndHelpExit0) {
   }
 }
 
+// --read-threads sizes the read pool (and the store's read connections):
+// one thread still answers what runs there, /readyz among it; the variable
+// is range-checked like the flag.
+TEST_F(CliTest, ReadThreadsSizeTheReadPoolAndAreRangeChecked) {
+  {
+    ServerProcess server(db_, {"--read-threads", "1"});
+    HttpClient client(server.port());
+    EXPECT_EQ(client.Request("GET", "/readyz").status, 200);
+    EXPECT_EQ(client.Request("GET", "/readyz").status, 200);
+  }
+  // This process's environment reaches the command (one test per process).
+  ASSERT_EQ(setenv("DATACOOEE_READ_THREADS", "0", 1), 0);
+  const CommandResult refused = RunDatacooee({"serve", "--db", db_});
+  unsetenv("DATACOOEE_READ_THREADS");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--read-threads"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("1 to 256"), std::string::npos) << refused.err;
+}
+
 // An option given only by its variable takes effect; a flag wins over it.
 TEST_F(CliTest, ServeOptionsComeFromTheEnvironmentAndAFlagWins) {
   // The server inherits this process's environment (one test per process).

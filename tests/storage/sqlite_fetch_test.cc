@@ -153,6 +153,25 @@ TEST_F(SqliteFetchTest, ReadersAreOpenedOnDemandAndReadInParallel) {
   EXPECT_EQ(store_->ReadersOpenedForTesting(), kReaders);
 }
 
+// StoreOptions::read_connections (serve's --read-threads) is the pool's
+// size: twelve concurrent readers of a store opened with two share two.
+TEST_F(SqliteFetchTest, ReadConnectionsBoundThePool) {
+  store_.reset();
+  Result<std::unique_ptr<SqliteStore>> reopened =
+      SqliteStore::Open(path_, StoreOptions{.sync = SyncMode::kNormal, .read_connections = 2});
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  store_ = std::move(*reopened);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) EXPECT_EQ(Visits(AllOf()), 10);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_GE(store_->ReadersOpenedForTesting(), 1u);
+  EXPECT_LE(store_->ReadersOpenedForTesting(), 2u);
+}
+
 TEST_F(SqliteFetchTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
   RawDb other(path_);
   ASSERT_EQ(other.Query("BEGIN IMMEDIATE;"
