@@ -33,22 +33,21 @@ namespace dc::sqlite {
 // acknowledged. A merge thread then writes what the log holds into the
 // tables in large transactions (sqlite_store_merge.cc), when enough has
 // gathered, when uploads pause, at the latest a set delay after the first
-// (SqliteOptions), or at once when a read asks: every read of readings first waits
-// until everything acknowledged before it began is merged, so a reading is
-// readable as soon as its upload is answered (a read waits only when its
-// input has unmerged readings). A merged segment of the log is deleted;
-// Open() merges whatever a crash left in it. While merges fail (a full
+// (SqliteOptions), or at once when a read asks: every read of readings first
+// waits until everything acknowledged before it began is merged, so a
+// reading is readable as soon as its upload is answered (a read waits only
+// when its input has unmerged readings). A merged segment of the log is
+// deleted; Open() merges whatever a crash left in it. While merges fail (a full
 // disk), uploads are refused, and reads of an input with unmerged readings
 // answer Unavailable rather than leave out what was acknowledged.
 //
 // It holds one writer connection, used by catalog mutations and merges,
 // each a BEGIN IMMEDIATE transaction; one connection for the lookups of
 // WriteBatches; and a pool of up to StoreOptions::read_connections reader
-// connections, used by
-// every read. Thanks to WAL, reads never wait for the writer, run in
-// parallel with each other, and always see committed data only; each read
-// method runs in one read transaction (one statement, or BEGIN ... COMMIT),
-// so it sees one snapshot.
+// connections, used by every read. Thanks to WAL, reads never wait for the
+// writer, run in parallel with each other, and always see committed data
+// only; each read method runs in one read transaction (one statement, or
+// BEGIN ... COMMIT), so it sees one snapshot.
 //
 // Readings are stored in blocks of a few hundred per input (block_table.h),
 // and kept with per-hour aggregates (hour_stats.h), written in the same
