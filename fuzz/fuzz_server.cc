@@ -7,6 +7,7 @@
 
 #include "api/routes.h"
 #include "auth/api_key.h"
+#include "storage/store_factory.h"
 
 namespace dc::fuzz {
 

@@ -29,7 +29,7 @@ constexpr size_t kDroppableBytesPerReading = 2 * 4;
   std::abort();
 }
 
-bool SameGroup(const dc::LoggedGroup& a, const dc::LoggedGroup& b) {
+bool SameGroup(const dc::sqlite::LoggedGroup& a, const dc::sqlite::LoggedGroup& b) {
   if (a.seq != b.seq || a.readings != b.readings || a.ids != b.ids ||
       a.batches.size() != b.batches.size()) {
     return false;
@@ -45,11 +45,11 @@ bool SameGroup(const dc::LoggedGroup& a, const dc::LoggedGroup& b) {
   return true;
 }
 
-std::string Encode(const dc::LoggedGroup& group) {
+std::string Encode(const dc::sqlite::LoggedGroup& group) {
   std::vector<const dc::IngestBatch*> batches;
   for (const dc::IngestBatch& batch : group.batches) batches.push_back(&batch);
   std::string out;
-  dc::AppendLogRecord(group.seq, batches, group.ids, out);
+  dc::sqlite::AppendLogRecord(group.seq, batches, group.ids, out);
   return out;
 }
 
@@ -57,8 +57,8 @@ std::string Encode(const dc::LoggedGroup& group) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  std::vector<dc::LoggedGroup> groups;
-  const size_t used = dc::ReadLogRecords(bytes, groups);
+  std::vector<dc::sqlite::LoggedGroup> groups;
+  const size_t used = dc::sqlite::ReadLogRecords(bytes, groups);
   if (used > size) Fail("used more bytes than there are", groups.size());
 
   std::string rewritten;
@@ -91,8 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Whatever the spelling, the rewritten log reads back whole, to the same
   // groups.
-  std::vector<dc::LoggedGroup> again;
-  if (dc::ReadLogRecords(rewritten, again) != rewritten.size()) {
+  std::vector<dc::sqlite::LoggedGroup> again;
+  if (dc::sqlite::ReadLogRecords(rewritten, again) != rewritten.size()) {
     Fail("rewritten log not read whole", again.size());
   }
   if (again.size() != groups.size()) Fail("rewritten log has another count", again.size());

@@ -20,6 +20,9 @@
 namespace dc::bench {
 namespace {
 
+// These measure the SQLite backend's ingest log itself, not the Store interface.
+using namespace dc::sqlite;
+
 // A fresh directory under /tmp, removed at the end.
 class ScratchDir {
  public:

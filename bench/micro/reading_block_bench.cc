@@ -15,6 +15,9 @@
 namespace dc::bench {
 namespace {
 
+// These measure the SQLite backend's block codec itself, not the Store interface.
+using namespace dc::sqlite;
+
 // 2020-10-13T14:02:39.489Z, the reference's upload timestamp.
 constexpr int64_t kStart = 1'602'597'759'489'000;
 

@@ -27,10 +27,9 @@ class ScratchStore {
   ScratchStore() {
     char pattern[] = "/tmp/dc-store-bench-XXXXXX";
     dir_ = mkdtemp(pattern);
-    auto opened =
-        SqliteStore::Open(dir_ + "/bench.db", StoreOptions{.sync = SyncMode::kNormal,
-                                                           .merge_idle_ms = 600'000,
-                                                           .merge_max_delay_ms = 600'000});
+    auto opened = sqlite::SqliteStore::Open(
+        dir_ + "/bench.db", StoreOptions{.sync = SyncMode::kNormal},
+        sqlite::SqliteOptions{.merge_idle_ms = 600'000, .merge_max_delay_ms = 600'000});
     if (!opened) std::abort();
     store_ = std::move(*opened);
     if (!store_->CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
@@ -52,12 +51,12 @@ class ScratchStore {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
-  SqliteStore& store() { return *store_; }
+  sqlite::SqliteStore& store() { return *store_; }
   int64_t pk(int i) const { return pks_[i]; }
 
  private:
   std::string dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
   std::vector<int64_t> pks_;
 };
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "cli/json_output.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 
 namespace dc::cli {
 namespace {

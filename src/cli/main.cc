@@ -13,7 +13,7 @@
 #include "cli/backup_commands.h"
 #include "cli/serve_command.h"
 #include "cli/setup_commands.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 
 namespace {
 
@@ -95,6 +95,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "normal"}));
   env(serve_cmd->add_option("--threads", serve.http.threads, "I/O threads (default: one per core)"),
       "DATACOOEE_THREADS");
+  env(serve_cmd->add_option("--read-threads", serve.store.read_connections,
+                            "threads answering fetches, and as many store read connections: "
+                            "reads beyond this many at once wait their turn"),
+      "DATACOOEE_READ_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   env(serve_cmd->add_option("--max-connections", serve.http.max_connections,
                             "open connections beyond this take the place of the longest idle, "
                             "or are refused with 503; lowered (with a warning) to what the "

@@ -13,7 +13,7 @@
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "metrics/server_metrics.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 
 namespace dc::cli {
 namespace {
@@ -21,8 +21,6 @@ namespace {
 // How often the server looks for catalog changes made by the CLI: docs/api.md
 // ("Setting up") promises they are seen within a second.
 constexpr std::chrono::milliseconds kCatalogPoll{250};
-// Threads answering fetches; as many as the store's reader connections.
-constexpr unsigned kReadThreads = 4;
 
 int ServeWithLogging(const ServeArgs& args) {
   // A bad certificate is reported before the store is opened (which may
@@ -52,8 +50,10 @@ int ServeWithLogging(const ServeArgs& args) {
     return 1;
   }
   IngestWriter writer(**store, ingest_options);
-  // Storage reads block; they run here, never on the I/O threads.
-  ThreadPool reads(kReadThreads);
+  // Storage reads block; they run here, never on the I/O threads. One
+  // thread per read connection of the store (--read-threads): more would
+  // only wait for a connection, fewer leave connections unused.
+  ThreadPool reads(static_cast<unsigned>(store_options.read_connections));
   api::OpsOptions ops{.metrics = &metrics, .metrics_token = args.metrics_token};
   // Hidden, for tests only: a small bound on fetch answers, so that a test
   // can cross it without storing 256 MiB of readings.

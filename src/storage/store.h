@@ -80,7 +80,8 @@ struct BackupSummary {
 
 // Store is the durable home of the catalog (organisations, inputs, assets)
 // and of the readings. Backends live in their own folders (sqlite/, later
-// postgres/) and are chosen by OpenStore() from a URL.
+// postgres/) and are chosen by OpenStore() (store_factory.h) from a URL;
+// what they share is in core/.
 //
 // Thread safety: every method may be called from any thread; a backend
 // serialises what must be serialised. WriteBatches is meant to be called by
@@ -164,25 +165,5 @@ class Store {
     return Status::InvalidArgument("this storage backend cannot make backup files");
   }
 };
-
-// Opens the store named by `url`: `sqlite:PATH`, or a bare PATH, is the
-// embedded SQLite backend (the file is created and migrated to the current
-// schema on open). Returns InvalidArgument for a URL no backend handles.
-Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options);
-
-// `url` as it may be logged: the backend's name and the URL with any
-// password replaced by "***" (e.g. "sqlite ./datacooee.db").
-std::string DescribeStoreUrl(std::string_view url);
-// Store::BackupTo on the store named by `url`, which must exist (NotFound
-// otherwise: a backup never creates an empty database).
-Result<BackupSummary> BackupStore(std::string_view url, const std::string& path, bool overwrite,
-                                  const StoreOptions& options);
-
-// Replaces the store named by `url` with the backup file at `backup_path`,
-// for a stopped server: checks the backup first (a sound file of a schema
-// this binary knows), refuses with Unavailable while a process (the
-// server) writes readings to the store, then swaps the files atomically.
-// On any error nothing was changed. Returns what the restored store holds.
-Result<BackupSummary> RestoreStore(std::string_view url, const std::string& backup_path);
 
 }  // namespace dc

@@ -1,13 +1,14 @@
 // OpenStore: picks the backend named by a database URL (docs/api.md, "Setting
 // up"): `sqlite:PATH` or a bare PATH is SQLite; `postgresql://` is reserved
 // for the PostgreSQL backend.
+#include "storage/store_factory.h"
+
 #include <cctype>
 #include <string>
 
 #include "storage/sqlite/database_file.h"
 #include "storage/sqlite/sqlite_restore.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/store.h"
 
 namespace dc {
 namespace {
@@ -80,20 +81,22 @@ std::string DescribeStoreUrl(std::string_view url) {
   return RedactPassword(std::string(url));
 }
 
-Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options) {
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options,
+                                         const BackendOptions& backend) {
   Result<std::string> path = SqlitePathOf(url);
   if (!path) return path.error();
-  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(*path, options);
+  Result<std::unique_ptr<sqlite::SqliteStore>> store =
+      sqlite::SqliteStore::Open(*path, options, backend.sqlite);
   if (!store) return store.error();
   return std::unique_ptr<Store>(std::move(*store));
 }
 
 Result<BackupSummary> BackupStore(std::string_view url, const std::string& path, bool overwrite,
-                                  const StoreOptions& options) {
+                                  const StoreOptions& options, const BackendOptions& backend) {
   Result<std::string> db_path = SqlitePathOf(url);
   if (!db_path) return db_path.error();
-  if (!FileExists(*db_path)) return Status::NotFound("there is no database at " + *db_path);
-  Result<std::unique_ptr<Store>> store = OpenStore(url, options);
+  if (!sqlite::FileExists(*db_path)) return Status::NotFound("there is no database at " + *db_path);
+  Result<std::unique_ptr<Store>> store = OpenStore(url, options, backend);
   if (!store) return store.error();
   return (*store)->BackupTo(path, overwrite);
 }
@@ -101,7 +104,7 @@ Result<BackupSummary> BackupStore(std::string_view url, const std::string& path,
 Result<BackupSummary> RestoreStore(std::string_view url, const std::string& backup_path) {
   Result<std::string> db_path = SqlitePathOf(url);
   if (!db_path) return db_path.error();
-  return RestoreSqliteDatabase(backup_path, *db_path);
+  return sqlite::RestoreSqliteDatabase(backup_path, *db_path);
 }
 
 }  // namespace dc

@@ -17,7 +17,9 @@ enum class SyncMode {
   kNormal,
 };
 
-// Options for opening a store. Every field states its default.
+// Options for opening a store that every backend takes; a backend's own
+// tuning is in its folder (sqlite/sqlite_options.h). Every field states its
+// default.
 struct StoreOptions {
   SyncMode sync = SyncMode::kFull;
   // How long a connection waits for another process's write lock (e.g. the
@@ -27,19 +29,12 @@ struct StoreOptions {
   // server); the CLI opens the store for its catalog only, and so can run
   // beside the server. Without it, WriteBatches fails with Unavailable.
   bool write_readings = true;
-  // The embedded backend acknowledges readings once they are in its ingest
-  // log and merges them into its tables later (sqlite_store.h): once no
-  // upload came for merge_idle_ms, and at the latest merge_max_delay_ms
-  // after the oldest unmerged one. Longer delays merge more readings per
-  // block rewritten (1 s against 100 ms: 41.8 against 44.4 µs of server
-  // CPU per single-reading upload, the mean of 4 alternating 8 s runs of
-  // 64 connections; noisy); a read never waits longer than one merge,
-  // which it starts itself.
-  int merge_idle_ms = 5;
-  int merge_max_delay_ms = 1000;
-  // Where the store records how long each fsync of its ingest log takes
-  // (metrics/server_metrics.h); null records nothing. Borrowed: must
-  // outlive the store.
+  // Reader connections: how many reads run at once before one waits for a
+  // connection. The server sets it to its read thread count (--read-threads).
+  int read_connections = 4;
+  // Where the store records how long each fsync of its durable step takes
+  // (the SQLite backend's ingest log; metrics/server_metrics.h); null
+  // records nothing. Borrowed: must outlive the store.
   metrics::Histogram* sync_seconds = nullptr;
 };
 

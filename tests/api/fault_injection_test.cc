@@ -24,7 +24,7 @@
 #include "ingest/ingest_writer.h"
 #include "integration/fixture.h"
 #include "metrics/server_metrics.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 #include "support/temp_dir.h"
 #include "support/throwing_store.h"
 

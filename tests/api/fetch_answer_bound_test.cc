@@ -12,6 +12,7 @@
 
 #include "api/fetch_writer.h"
 #include "query/upload_body.h"
+#include "storage/store_factory.h"
 #include "support/temp_dir.h"
 #include "support/throwing_store.h"
 

@@ -18,7 +18,7 @@
 #include "common/thread_pool.h"
 #include "ingest/ingest_writer.h"
 #include "metrics/server_metrics.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 #include "support/temp_dir.h"
 
 namespace dc::testing {

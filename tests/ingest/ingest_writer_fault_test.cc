@@ -126,7 +126,7 @@ class IngestWriterFaultTest : public ::testing::TestWithParam<Fault> {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
   std::vector<int64_t> pks_;
   std::unique_ptr<ThrowingStore> throwing_;
   std::unique_ptr<IngestWriter> writer_;

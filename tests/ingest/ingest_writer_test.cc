@@ -39,7 +39,7 @@ class IngestWriterTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
   std::vector<int64_t> pks_;
 };
 

@@ -30,14 +30,14 @@ class MergeConcurrencyTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     // Merges on every timing, from at once to never by time.
-    StoreOptions options;
-    options.merge_idle_ms = GetParam();
-    options.merge_max_delay_ms = GetParam() * 10;
-    OpenStoreWithTwoInputs(dir_.path() + "/db.sqlite", options, &store_, &pks_);
+    sqlite::SqliteOptions timings;
+    timings.merge_idle_ms = GetParam();
+    timings.merge_max_delay_ms = GetParam() * 10;
+    OpenStoreWithTwoInputs(dir_.path() + "/db.sqlite", StoreOptions{}, &store_, &pks_, timings);
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
   std::vector<int64_t> pks_;
 };
 

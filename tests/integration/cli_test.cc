@@ -99,6 +99,8 @@ TEST_F(CliTest, UsageErrorsExit2AndVersionAndHelpExit0) {
            {"serve", "--log-format", "xml"},  // a value not among the choices
            {"serve", "--sync", "sometimes"},
            {"serve", "--idle-timeout-ms", "-5"},
+           {"serve", "--read-threads", "0"},
+           {"serve", "--read-threads", "257"},
            {"no-such-command"}}) {
     const CommandResult result = RunDatacooee(args);
     EXPECT_EQ(result.exit_code, 2)
@@ -113,14 +115,33 @@ TEST_F(CliTest, UsageErrorsExit2AndVersionAndHelpExit0) {
   // Every serve option names its environment variable.
   for (const char* variable :
        {"DATACOOEE_DB", "DATACOOEE_LISTEN", "DATACOOEE_SYNC", "DATACOOEE_THREADS",
-        "DATACOOEE_MAX_CONNECTIONS", "DATACOOEE_IDLE_TIMEOUT_MS", "DATACOOEE_HEADER_TIMEOUT_MS",
-        "DATACOOEE_BODY_TIMEOUT_MS", "DATACOOEE_TLS_CERT", "DATACOOEE_TLS_KEY",
-        "DATACOOEE_LOG_LEVEL", "DATACOOEE_LOG_FORMAT", "DATACOOEE_ACCESS_LOG",
+        "DATACOOEE_READ_THREADS", "DATACOOEE_MAX_CONNECTIONS", "DATACOOEE_IDLE_TIMEOUT_MS",
+        "DATACOOEE_HEADER_TIMEOUT_MS", "DATACOOEE_BODY_TIMEOUT_MS", "DATACOOEE_TLS_CERT",
+        "DATACOOEE_TLS_KEY", "DATACOOEE_LOG_LEVEL", "DATACOOEE_LOG_FORMAT", "DATACOOEE_ACCESS_LOG",
         "DATACOOEE_METRICS_TOKEN"}) {
     EXPECT_NE(help.out.find(std::string("(Env:") + variable + ")"), std::string::npos)
         << variable << " missing from serve --help:\n"
         << help.out;
   }
+}
+
+// --read-threads sizes the read pool (and the store's read connections):
+// one thread still answers what runs there, /readyz among it; the variable
+// is range-checked like the flag.
+TEST_F(CliTest, ReadThreadsSizeTheReadPoolAndAreRangeChecked) {
+  {
+    ServerProcess server(db_, {"--read-threads", "1"});
+    HttpClient client(server.port());
+    EXPECT_EQ(client.Request("GET", "/readyz").status, 200);
+    EXPECT_EQ(client.Request("GET", "/readyz").status, 200);
+  }
+  // This process's environment reaches the command (one test per process).
+  ASSERT_EQ(setenv("DATACOOEE_READ_THREADS", "0", 1), 0);
+  const CommandResult refused = RunDatacooee({"serve", "--db", db_});
+  unsetenv("DATACOOEE_READ_THREADS");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--read-threads"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("1 to 256"), std::string::npos) << refused.err;
 }
 
 // An option given only by its variable takes effect; a flag wins over it.

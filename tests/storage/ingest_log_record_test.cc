@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 IngestBatch SampleBatch(int64_t input_pk, int readings) {
@@ -148,4 +148,4 @@ TEST(IngestLogRecordTest, ZeroesAndGarbageAreNotRecords) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

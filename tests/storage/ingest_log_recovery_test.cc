@@ -16,7 +16,7 @@
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::IngestLogHasSegments;
@@ -25,7 +25,7 @@ using ::dc::testing::TempDir;
 using Ids = std::vector<std::vector<int64_t>>;
 
 // Merges never start on their own within a test.
-constexpr StoreOptions kNoTimedMerges{.merge_idle_ms = 600'000, .merge_max_delay_ms = 600'000};
+constexpr SqliteOptions kNoTimedMerges{.merge_idle_ms = 600'000, .merge_max_delay_ms = 600'000};
 
 IngestBatch Batch(int64_t input_pk, int64_t first_ts, int count, double value) {
   IngestBatch batch{.input_pk = input_pk, .readings = {}};
@@ -56,8 +56,8 @@ class IngestLogRecoveryTest : public ::testing::Test {
     pk_ = input->pk;
   }
 
-  std::unique_ptr<SqliteStore> Open(const StoreOptions& options = kNoTimedMerges) {
-    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_, options);
+  std::unique_ptr<SqliteStore> Open(const StoreOptions& options = {}) {
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_, options, kNoTimedMerges);
     EXPECT_TRUE(store.has_value()) << store.error().ToString();
     return store.has_value() ? std::move(*store) : nullptr;
   }
@@ -174,4 +174,4 @@ TEST_F(IngestLogRecoveryTest, ReadsSeeEveryAcknowledgedReadingBeforeAnyTimedMerg
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

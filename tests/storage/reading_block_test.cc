@@ -15,7 +15,7 @@
 
 #include "storage/sqlite/byte_codec.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
@@ -383,4 +383,4 @@ TEST(ReadingBlockTest, FindIdRefusesWhatItReadsOfADamagedBlock) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -15,7 +15,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::RawDb;
@@ -110,9 +110,10 @@ TEST_F(SqliteFetchTest, ReadersAreOpenedOnDemandAndReadInParallel) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(Visits(AllOf()), 10);
   EXPECT_EQ(store_->ReadersOpenedForTesting(), 1u);  // one at a time needs one
 
-  // kMaxReaders scans whose visitors wait for each other: they can only
-  // all finish if they hold kMaxReaders connections at once.
-  constexpr size_t kReaders = SqliteStore::kMaxReaders;
+  // As many scans as the default read_connections, whose visitors wait for
+  // each other: they can only all finish if they hold that many
+  // connections at once.
+  constexpr size_t kReaders = static_cast<size_t>(StoreOptions{}.read_connections);
   std::mutex mu;
   std::condition_variable cv;
   size_t inside = 0;
@@ -152,6 +153,25 @@ TEST_F(SqliteFetchTest, ReadersAreOpenedOnDemandAndReadInParallel) {
   EXPECT_EQ(store_->ReadersOpenedForTesting(), kReaders);
 }
 
+// StoreOptions::read_connections (serve's --read-threads) is the pool's
+// size: twelve concurrent readers of a store opened with two share two.
+TEST_F(SqliteFetchTest, ReadConnectionsBoundThePool) {
+  store_.reset();
+  Result<std::unique_ptr<SqliteStore>> reopened =
+      SqliteStore::Open(path_, StoreOptions{.sync = SyncMode::kNormal, .read_connections = 2});
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  store_ = std::move(*reopened);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) EXPECT_EQ(Visits(AllOf()), 10);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_GE(store_->ReadersOpenedForTesting(), 1u);
+  EXPECT_LE(store_->ReadersOpenedForTesting(), 2u);
+}
+
 TEST_F(SqliteFetchTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
   RawDb other(path_);
   ASSERT_EQ(other.Query("BEGIN IMMEDIATE;"
@@ -175,4 +195,4 @@ TEST_F(SqliteFetchTest, ReadsDoNotWaitForAWriterAndSeeOnlyCommittedData) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -28,7 +28,7 @@
 #include "storage/two_input_store.h"
 #include "support/temp_dir.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::BlocksWellFormed;
@@ -248,4 +248,4 @@ TEST_F(SqlitePropertyTest, RandomWritesKeepHourStatsAndAnswersRight) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -20,7 +20,7 @@
 #include "support/file_readings.h"
 #include "support/temp_dir.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::FileReading;
@@ -327,4 +327,4 @@ TEST_F(SqliteHourStatsTest, TimestampsAtTheEndsOfInt64DoNotOverflow) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

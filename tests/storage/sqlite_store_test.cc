@@ -18,11 +18,11 @@
 #include "storage/raw_db.h"
 #include "storage/sqlite/schema.h"
 #include "storage/store.h"
-#include "support/temp_dir.h"
 #include "support/file_readings.h"
 #include "support/ingest_log_files.h"
+#include "support/temp_dir.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 using ::dc::testing::BlocksWellFormed;
@@ -455,4 +455,4 @@ TEST_F(SqliteStoreTest, AMergeRewritesOnlyTheBlocksItsReadingsLandIn) {
 }
 
 }  // namespace
-}  // namespace dc
+}  // namespace dc::sqlite

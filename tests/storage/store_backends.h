@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "storage/store.h"
+#include "storage/store_factory.h"
 #include "support/temp_dir.h"
 
 namespace dc::testing {

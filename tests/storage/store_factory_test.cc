@@ -1,11 +1,12 @@
 // OpenStore: which URLs reach which backend.
+#include "storage/store_factory.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
-#include "storage/store.h"
 #include "support/temp_dir.h"
 
 namespace dc {

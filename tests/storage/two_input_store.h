@@ -12,10 +12,14 @@ namespace dc::testing {
 
 // Opens the SQLite store at `path` holding organisation "o" with the inputs
 // sen1 and sen2, whose pks go to `pks`, the set-up the hour_stats tests
-// share. Fails the test (check HasFatalFailure()) if anything fails.
+// share, with the SQLite `tuning` given. Fails the test (check HasFatalFailure()) if anything
+// fails.
 inline void OpenStoreWithTwoInputs(const std::string& path, const StoreOptions& options,
-                                   std::unique_ptr<SqliteStore>* store, std::vector<int64_t>* pks) {
-  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path, options);
+                                   std::unique_ptr<sqlite::SqliteStore>* store,
+                                   std::vector<int64_t>* pks,
+                                   const sqlite::SqliteOptions& tuning = {}) {
+  Result<std::unique_ptr<sqlite::SqliteStore>> opened =
+      sqlite::SqliteStore::Open(path, options, tuning);
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   *store = std::move(*opened);
   ASSERT_TRUE((*store)

@@ -25,7 +25,7 @@ std::vector<FileReading> ReadFileReadings(sqlite3* db, std::optional<int64_t> in
     const int64_t pk = sqlite3_column_int64(stmt, 0);
     const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt, 1));
     const std::string_view data(bytes, static_cast<size_t>(sqlite3_column_bytes(stmt, 1)));
-    if (!DecodeBlock(data, block)) {
+    if (!sqlite::DecodeBlock(data, block)) {
       ADD_FAILURE() << "a block of input pk " << pk << " does not decode";
       break;
     }
@@ -60,11 +60,11 @@ std::vector<FileReading> ReadFileReadings(sqlite3* db, std::optional<int64_t> in
     const std::string_view data(bytes, static_cast<size_t>(sqlite3_column_bytes(stmt, 4)));
     const std::string where =
         "block of input " + std::to_string(input_pk) + " at " + std::to_string(first_ts);
-    if (!DecodeBlock(data, block)) {
+    if (!sqlite::DecodeBlock(data, block)) {
       result = ::testing::AssertionFailure() << where << " does not decode";
       break;
     }
-    if (static_cast<int64_t>(block.size()) != count || block.size() > kBlockReadings ||
+    if (static_cast<int64_t>(block.size()) != count || block.size() > sqlite::kBlockReadings ||
         block.front().reading.timestamp.micros != first_ts ||
         block.back().reading.timestamp.micros != last_ts) {
       result = ::testing::AssertionFailure()

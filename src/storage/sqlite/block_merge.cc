@@ -3,13 +3,13 @@
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/reading_block.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 const char* const BlockMerger::kReadBlockSql = "SELECT data FROM reading_blocks WHERE rowid = ?1";
 const char* const BlockMerger::kDeleteBlockSql = "DELETE FROM reading_blocks WHERE rowid = ?1";
 
 Status BlockMerger::Merge(const Statements& statements, int64_t input_pk,
-                          std::span<const StoredReading> run, HourStatsChanges& hours) {
+                          std::span<const StoredReading> run, storage::HourRollup& hours) {
   if (run.empty()) return Status::Ok();
   spans_.clear();
   {
@@ -52,7 +52,7 @@ Status BlockMerger::Merge(const Statements& statements, int64_t input_pk,
 }
 
 Status BlockMerger::InsertNew(const Statements& statements, int64_t input_pk,
-                              std::span<const StoredReading> fresh, HourStatsChanges& hours) {
+                              std::span<const StoredReading> fresh, storage::HourRollup& hours) {
   for (const StoredReading& stored : fresh) {
     hours.AddNew(input_pk, stored.reading.timestamp, stored.reading.value);
   }
@@ -60,7 +60,7 @@ Status BlockMerger::InsertNew(const Statements& statements, int64_t input_pk,
 }
 
 Status BlockMerger::MergeInto(const Statements& statements, int64_t input_pk, const Span& span,
-                              std::span<const StoredReading> part, HourStatsChanges& hours) {
+                              std::span<const StoredReading> part, storage::HourRollup& hours) {
   {
     Statement& read = statements.read;
     StatementResetter reset(read);
@@ -98,4 +98,4 @@ Status BlockMerger::MergeInto(const Statements& statements, int64_t input_pk, co
   return InsertBlocks(statements.insert, input_pk, merged_, buffer_);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -10,7 +10,7 @@
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // BlockMerger writes runs of new readings into reading_blocks
 // (block_table.h). A run is one input's readings of one merge, timestamps
@@ -49,7 +49,7 @@ class BlockMerger {
   // Merges `run` into the blocks of `input_pk`, telling `hours` of every
   // reading whether it is new or replaced a stored one.
   Status Merge(const Statements& statements, int64_t input_pk, std::span<const StoredReading> run,
-               HourStatsChanges& hours);
+               storage::HourRollup& hours);
 
   // Scratch for the caller's run, reused like the merger's own.
   std::vector<StoredReading>& run() { return run_; }
@@ -67,10 +67,10 @@ class BlockMerger {
 
   // Writes `fresh`, none of them stored yet, as new blocks.
   Status InsertNew(const Statements& statements, int64_t input_pk,
-                   std::span<const StoredReading> fresh, HourStatsChanges& hours);
+                   std::span<const StoredReading> fresh, storage::HourRollup& hours);
   // Merges `part` into the stored block `span` and writes the result.
   Status MergeInto(const Statements& statements, int64_t input_pk, const Span& span,
-                   std::span<const StoredReading> part, HourStatsChanges& hours);
+                   std::span<const StoredReading> part, storage::HourRollup& hours);
 
   std::vector<StoredReading> run_;
   std::vector<Span> spans_;
@@ -79,4 +79,4 @@ class BlockMerger {
   std::string buffer_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

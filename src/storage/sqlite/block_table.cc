@@ -6,7 +6,7 @@
 
 #include "storage/sqlite/reading_block.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 Status DamagedBlock(int64_t input_pk) {
@@ -144,4 +144,4 @@ Result<KeyLookup> LookUpStoredKey(Statement& blocks, int64_t input_pk, int64_t t
   return found;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -20,7 +20,7 @@
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // SELECT `columns` of the blocks of input ?1 that may hold readings in
 // [?2, ?3], in `direction` order of time.
@@ -100,4 +100,4 @@ Status ForEachStoredAt(Statement& blocks, int64_t input_pk, std::span<const int6
 // blocks; else a scan of the block up to `ts` that keeps nothing.
 Result<KeyLookup> LookUpStoredKey(Statement& blocks, int64_t input_pk, int64_t ts);
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace dc {
+namespace dc::sqlite {
 
 static_assert(std::endian::native == std::endian::little,
               "stored bytes are written in the host's byte order, assumed little-endian");
@@ -84,4 +84,4 @@ class ByteCursor {
   std::string_view rest_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

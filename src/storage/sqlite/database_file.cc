@@ -15,7 +15,7 @@
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/sqlite_status.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // fsync of whatever `path` names, opened with `flags`.
@@ -145,4 +145,4 @@ Result<int64_t> FileSize(const std::string& path) {
   return static_cast<int64_t>(st.st_size);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -8,7 +8,7 @@
 
 struct sqlite3;
 
-namespace dc {
+namespace dc::sqlite {
 
 // Whole database files, for backup and restore (sqlite_backup.cc,
 // sqlite_restore.cc): a handle opened outside the store's connection
@@ -70,4 +70,4 @@ void RemoveDatabaseFiles(const std::string& path);
 bool FileExists(const std::string& path);
 Result<int64_t> FileSize(const std::string& path);
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-namespace dc {
+namespace dc::sqlite {
 
 // Small helpers on file names and errno, shared by the ingest log and the
 // whole-file operations (backup, restore).
@@ -25,4 +25,4 @@ inline std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

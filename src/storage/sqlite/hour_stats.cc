@@ -3,7 +3,7 @@
 #include <limits>
 #include <optional>
 
-namespace dc {
+namespace dc::sqlite {
 
 // The right-hand sides of DO UPDATE SET all see the row as it was before
 // the update, so first_value is decided against the old first_ts. A sum
@@ -30,34 +30,6 @@ const char* const kUpsertHourStatsSql =
 const char* const kReplaceHourStatsSql =
     "INSERT OR REPLACE INTO hour_stats(input_pk, hour, count, sum, min, max, first_ts, "
     "first_value, last_ts, last_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-
-namespace {
-
-int64_t SaturatingBucketStart(int64_t bucket, int64_t interval) {
-  int64_t start = 0;
-  if (__builtin_mul_overflow(bucket, interval, &start)) {
-    return bucket < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
-  }
-  return start;
-}
-
-}  // namespace
-
-int64_t HourStart(int64_t hour) { return SaturatingBucketStart(hour, kMicrosPerHour); }
-
-int64_t HourLast(int64_t hour) {
-  if (hour == std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
-  const int64_t next = SaturatingBucketStart(hour + 1, kMicrosPerHour);
-  return next == std::numeric_limits<int64_t>::max() ? next : next - 1;
-}
-
-int64_t AlignDown(int64_t micros, int64_t interval) {
-  return SaturatingBucketStart(FloorDiv(micros, interval), interval);
-}
-
-int64_t AlignHourDown(int64_t hour, int64_t interval) {
-  return SaturatingBucketStart(FloorDiv(hour, interval / kMicrosPerHour), interval);
-}
 
 Aggregate ColumnAggregate(const Statement& statement, int first_column) {
   Aggregate aggregate;
@@ -102,27 +74,23 @@ Status WriteHour(Statement& write, int64_t input_pk, int64_t hour, const Aggrega
 
 }  // namespace
 
-Status HourStatsChanges::Apply(
-    Statement& upsert, Statement& replace,
-    const std::function<Result<Aggregate>(int64_t, int64_t, int64_t)>& aggregate) const {
+Status ApplyHourRollup(
+    const storage::HourRollup& rollup, Statement& upsert, Statement& replace,
+    const std::function<Result<Aggregate>(int64_t, int64_t, int64_t)>& aggregate) {
   StatementResetter reset_upsert(upsert);
   StatementResetter reset_replace(replace);
-  for (const auto& [key, change] : hours_) {
-    const auto [input_pk, hour] = key;
-    if (!change.recompute) {
-      DC_RETURN_IF_ERROR(
-          WriteHour(upsert, input_pk, hour, change.added, "updating the statistics of an hour"));
-      continue;
-    }
-    Result<Aggregate> recomputed = aggregate(input_pk, HourStart(hour), HourLast(hour));
-    if (!recomputed) return recomputed.error();
-    if (recomputed->count == 0) {
-      return Status::Internal("an hour that had a reading replaced holds no readings");
-    }
-    DC_RETURN_IF_ERROR(
-        WriteHour(replace, input_pk, hour, *recomputed, "recomputing the statistics of an hour"));
-  }
-  return Status::Ok();
+  return rollup.Apply(storage::HourRollup::Callbacks{
+      .add =
+          [&](int64_t input_pk, int64_t hour, const Aggregate& added) {
+            return WriteHour(upsert, input_pk, hour, added, "updating the statistics of an hour");
+          },
+      .replace =
+          [&](int64_t input_pk, int64_t hour, const Aggregate& recomputed) {
+            return WriteHour(replace, input_pk, hour, recomputed,
+                             "recomputing the statistics of an hour");
+          },
+      .aggregate = aggregate,
+  });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

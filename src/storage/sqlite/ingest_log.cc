@@ -14,7 +14,7 @@
 #include "metrics/histogram.h"
 #include "storage/sqlite/file_util.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // The segment number in a directory entry named PREFIX.N, or 0.
@@ -237,4 +237,4 @@ void IngestLog::RemoveUpTo(uint64_t last) {
   removed_up_to_ = std::max(removed_up_to_, last);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

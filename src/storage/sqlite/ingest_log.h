@@ -11,7 +11,7 @@
 #include "storage/sqlite/ingest_log_record.h"
 #include "storage/store_options.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // IngestLog is the append-only file where SqliteStore makes readings
 // durable before they are merged into the tables (sqlite_store_merge.cc).
@@ -91,4 +91,4 @@ class IngestLog {
   std::vector<uint64_t> found_;  // segments present at Open(), ascending
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -7,7 +7,7 @@
 
 #include "storage/sqlite/reading_extras.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr size_t kHeaderSize = 8;
@@ -97,4 +97,4 @@ size_t ReadLogRecords(std::string_view bytes, std::vector<LoggedGroup>& groups) 
   return used;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

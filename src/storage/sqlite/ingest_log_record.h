@@ -8,7 +8,7 @@
 
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // One WriteBatches call as the ingest log holds it: its batches and the ids
 // they were given, under a sequence number that orders calls.
@@ -43,4 +43,4 @@ void AppendLogRecord(uint64_t seq, std::span<const IngestBatch* const> batches,
 // whole records take.
 size_t ReadLogRecords(std::string_view bytes, std::vector<LoggedGroup>& groups);
 
-}  // namespace dc
+}  // namespace dc::sqlite

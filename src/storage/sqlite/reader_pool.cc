@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace dc {
+namespace dc::sqlite {
 
 Result<Statement*> Reader::Prepared(std::string_view sql) {
   auto it = statements_.find(sql);
@@ -73,4 +73,4 @@ ReaderPool::Lease::~Lease() {
   if (reader_ != nullptr) pool_->GiveBack(std::move(reader_));
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

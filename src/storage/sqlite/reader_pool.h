@@ -15,7 +15,7 @@
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/store_options.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // Reader is one query-only connection and the statements prepared on it.
 // Statements are prepared on first use and kept for the connection's life,
@@ -109,4 +109,4 @@ class ReaderPool {
   size_t opened_ = 0;                          // guarded by mu_: idle, lent or being opened
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

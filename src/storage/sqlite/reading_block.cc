@@ -6,7 +6,7 @@
 #include "storage/sqlite/byte_codec.h"
 #include "storage/sqlite/reading_extras.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr uint8_t kVersion = 1;
@@ -123,4 +123,4 @@ bool FindIdInBlock(std::string_view data, int64_t ts, KeyLookup& found) {
   return cursor.AtEnd();
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

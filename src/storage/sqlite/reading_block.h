@@ -21,7 +21,7 @@
 
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // The merge fills blocks up to this many readings. A block's size is not
 // part of the format: a decoder takes any count.
@@ -53,4 +53,4 @@ struct KeyLookup {
 // only what this block holds. False when the bytes read are not a block's.
 bool FindIdInBlock(std::string_view data, int64_t ts, KeyLookup& found);
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -1,6 +1,6 @@
 #include "storage/sqlite/reading_extras.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 enum Flags : uint8_t {
@@ -55,4 +55,4 @@ bool SkipReadingExtras(ByteCursor& in) {
   return true;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

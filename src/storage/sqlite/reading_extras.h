@@ -8,7 +8,7 @@
 #include "domain/reading.h"
 #include "storage/sqlite/byte_codec.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 void PutReadingExtras(std::string& out, const Reading& reading);
 // False when the bytes end early or the flags name a field this codec does
@@ -17,4 +17,4 @@ bool GetReadingExtras(ByteCursor& in, Reading& reading);
 // Reads past them, as GetReadingExtras would, without keeping them.
 bool SkipReadingExtras(ByteCursor& in);
 
-}  // namespace dc
+}  // namespace dc::sqlite

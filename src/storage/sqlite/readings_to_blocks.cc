@@ -6,7 +6,7 @@
 #include "storage/sqlite/reading_block.h"
 #include "storage/sqlite/sqlite_statement.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 Status MoveReadingsIntoBlocks(sqlite3* db) {
   Result<Statement> select = Statement::Prepare(
@@ -53,4 +53,4 @@ Status MoveReadingsIntoBlocks(sqlite3* db) {
   return drop->Run("dropping the readings table");
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

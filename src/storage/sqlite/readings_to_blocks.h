@@ -4,7 +4,7 @@
 
 struct sqlite3;
 
-namespace dc {
+namespace dc::sqlite {
 
 // The data step of schema migration 4: moves every row of the version 3
 // `readings` table into reading_blocks (block_table.h), in blocks of
@@ -12,4 +12,4 @@ namespace dc {
 // migration's transaction; memory stays at one block.
 Status MoveReadingsIntoBlocks(sqlite3* db);
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -11,7 +11,7 @@
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 struct Migration {
@@ -255,4 +255,4 @@ Status MigrateToForTesting(sqlite3* db, int version) {
   return MigrateTo(db, version);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

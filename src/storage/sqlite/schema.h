@@ -4,7 +4,7 @@
 
 struct sqlite3;
 
-namespace dc {
+namespace dc::sqlite {
 
 // The schema version this binary creates and understands: the number of
 // migrations in schema.cc.
@@ -29,4 +29,4 @@ Result<int> ReadSchemaVersion(sqlite3* db);
 // latest, to create files as an older binary left them.
 Status MigrateToForTesting(sqlite3* db, int version);
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -28,7 +28,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // An open segment of the live log, closed on destruction.
@@ -175,4 +175,4 @@ Result<BackupSummary> SqliteStore::BackupTo(const std::string& path, bool overwr
   return BackupSummary{.bytes = *bytes, .readings = *readings};
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-namespace dc {
+namespace dc::sqlite {
 
 Status ExecSql(sqlite3* db, const char* sql, std::string_view what, ConstraintMeans constraint) {
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
@@ -77,4 +77,4 @@ Status Connection::Exec(const char* sql, std::string_view what, ConstraintMeans 
   return ExecSql(db_, sql, what, constraint);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

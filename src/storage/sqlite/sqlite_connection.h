@@ -10,7 +10,7 @@
 
 struct sqlite3;
 
-namespace dc {
+namespace dc::sqlite {
 
 // What a connection is for. Both kinds use the same pragmas (SQLite applies
 // journal and sync settings per connection); a reader is also query-only, so
@@ -68,4 +68,4 @@ class Connection {
 Status ExecSql(sqlite3* db, const char* sql, std::string_view what,
                ConstraintMeans constraint = ConstraintMeans::kInternal);
 
-}  // namespace dc
+}  // namespace dc::sqlite

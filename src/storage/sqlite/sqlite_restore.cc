@@ -8,7 +8,7 @@
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_statement.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // Step 1: what the backup holds, if it is one this binary can restore.
@@ -122,4 +122,4 @@ Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup_path,
   return summary;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

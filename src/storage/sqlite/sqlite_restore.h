@@ -5,7 +5,7 @@
 #include "common/result.h"
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // Replaces the SQLite database at `db_path` with the backup file at
 // `backup_path` (RestoreStore() in store.h), in this order, so that any
@@ -33,4 +33,4 @@ namespace dc {
 Result<BackupSummary> RestoreSqliteDatabase(const std::string& backup_path,
                                             const std::string& db_path);
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // SQLite treats a null pointer as NULL; an empty std::string_view may carry
@@ -156,4 +156,4 @@ void Statement::Reset() {
   bind_rc_ = SQLITE_OK;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -11,7 +11,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace dc {
+namespace dc::sqlite {
 
 // Statement owns one prepared SQLite statement (sqlite3_stmt) and finalizes
 // it on destruction. Bind* take 1-based parameter indexes, Column* 0-based
@@ -98,4 +98,4 @@ class [[nodiscard]] StatementResetter {
   Statement& statement_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

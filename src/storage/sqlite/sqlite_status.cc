@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // A hint for the operator, who reads these details in logs and CLI errors.
@@ -66,4 +66,4 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view what, ConstraintMeans 
   }
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

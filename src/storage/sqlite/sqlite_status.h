@@ -6,7 +6,7 @@
 
 struct sqlite3;
 
-namespace dc {
+namespace dc::sqlite {
 
 // What an SQLITE_CONSTRAINT failure means to the caller: usually a bug in
 // the checks made before the statement (Internal), but where a statement is
@@ -25,4 +25,4 @@ enum class ConstraintMeans { kInternal, kConflict };
 Status SqliteStatus(int rc, sqlite3* db, std::string_view what,
                     ConstraintMeans constraint = ConstraintMeans::kInternal);
 
-}  // namespace dc
+}  // namespace dc::sqlite

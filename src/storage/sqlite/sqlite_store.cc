@@ -15,7 +15,7 @@
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 constexpr const char* kCatalogVersionSql = "SELECT value FROM meta WHERE key = 'catalog_version'";
@@ -88,12 +88,14 @@ Result<SqliteStore::Appender> SqliteStore::OpenAppender(const std::string& path,
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                       const StoreOptions& options) {
+                                                       const StoreOptions& options,
+                                                       const SqliteOptions& tuning) {
   if (path.empty()) return Status::InvalidArgument("the SQLite database path is empty");
   // The writer first: it creates and migrates the file the reader opens.
   Result<Writer> writer = OpenWriter(path, options);
   if (!writer) return writer.error();
-  Result<std::unique_ptr<ReaderPool>> readers = ReaderPool::Open(path, options, kMaxReaders);
+  Result<std::unique_ptr<ReaderPool>> readers =
+      ReaderPool::Open(path, options, static_cast<size_t>(std::max(options.read_connections, 1)));
   if (!readers) return readers.error();
 
   Result<Appender> appender = OpenAppender(path, options);
@@ -110,8 +112,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     std::lock_guard<std::mutex> lock(store->ingest_mu_);
     store->appender_ = std::move(*appender);
   }
-  store->merge_idle_ = std::chrono::milliseconds(std::max(options.merge_idle_ms, 0));
-  store->merge_max_delay_ = std::chrono::milliseconds(std::max(options.merge_max_delay_ms, 0));
+  store->merge_idle_ = std::chrono::milliseconds(std::max(tuning.merge_idle_ms, 0));
+  store->merge_max_delay_ = std::chrono::milliseconds(std::max(tuning.merge_max_delay_ms, 0));
   if (options.write_readings) {
     DC_RETURN_IF_ERROR(store->RecoverLog());
     store->StartMerging();
@@ -236,4 +238,4 @@ Result<CatalogData> SqliteStore::LoadCatalog() {
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -17,11 +17,12 @@
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/reading_block.h"
 #include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_options.h"
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/unmerged_readings.h"
 #include "storage/store.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // SqliteStore is the embedded SQLite backend of Store: one database file in
 // WAL mode, shared safely with other processes (the CLI) through SQLite's
@@ -32,21 +33,21 @@ namespace dc {
 // acknowledged. A merge thread then writes what the log holds into the
 // tables in large transactions (sqlite_store_merge.cc), when enough has
 // gathered, when uploads pause, at the latest a set delay after the first
-// (StoreOptions), or at once when a read asks: every read of readings first waits
-// until everything acknowledged before it began is merged, so a reading is
-// readable as soon as its upload is answered (a read waits only when its
-// input has unmerged readings). A merged segment of the log is deleted;
-// Open() merges whatever a crash left in it. While merges fail (a full
+// (SqliteOptions), or at once when a read asks: every read of readings first
+// waits until everything acknowledged before it began is merged, so a
+// reading is readable as soon as its upload is answered (a read waits only
+// when its input has unmerged readings). A merged segment of the log is
+// deleted; Open() merges whatever a crash left in it. While merges fail (a full
 // disk), uploads are refused, and reads of an input with unmerged readings
 // answer Unavailable rather than leave out what was acknowledged.
 //
 // It holds one writer connection, used by catalog mutations and merges,
 // each a BEGIN IMMEDIATE transaction; one connection for the lookups of
-// WriteBatches; and a pool of up to kMaxReaders reader connections, used by
-// every read. Thanks to WAL, reads never wait for the writer, run in
-// parallel with each other, and always see committed data only; each read
-// method runs in one read transaction (one statement, or BEGIN ... COMMIT),
-// so it sees one snapshot.
+// WriteBatches; and a pool of up to StoreOptions::read_connections reader
+// connections, used by every read. Thanks to WAL, reads never wait for the
+// writer, run in parallel with each other, and always see committed data
+// only; each read method runs in one read transaction (one statement, or
+// BEGIN ... COMMIT), so it sees one snapshot.
 //
 // Readings are stored in blocks of a few hundred per input (block_table.h),
 // and kept with per-hour aggregates (hour_stats.h), written in the same
@@ -58,7 +59,7 @@ namespace dc {
 //
 // Thread safety: every method may be called from any thread. Writes are
 // serialised by the writer mutex; reads borrow a reader connection and wait
-// only when all kMaxReaders are busy, and for the merge of what was
+// only when all read_connections are busy, and for the merge of what was
 // acknowledged before them (never for another upload's fsync). Other
 // processes writing the same file are waited for up to
 // StoreOptions::busy_timeout_ms, then the call returns Unavailable.
@@ -82,7 +83,8 @@ class SqliteStore final : public Store {
   // the ingest log's lock (waiting up to the busy timeout; Unavailable if
   // another process keeps it) and merges what the log holds.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
-                                                   const StoreOptions& options);
+                                                   const StoreOptions& options,
+                                                   const SqliteOptions& tuning = {});
   ~SqliteStore() override;
 
   Status CreateOrg(const Organisation& org) override;
@@ -121,10 +123,8 @@ class SqliteStore final : public Store {
   // Tests only: reader connections opened so far.
   size_t ReadersOpenedForTesting() { return readers_->OpenedForTesting(); }
 
-  // Reads that run at once before one waits for a connection.
-  static constexpr size_t kMaxReaders = 4;
   // A merge starts once this many readings are unmerged, or on the
-  // timings of StoreOptions::merge_idle_ms and merge_max_delay_ms.
+  // timings of SqliteOptions::merge_idle_ms and merge_max_delay_ms.
   static constexpr size_t kMergeReadings = 50'000;
   // Uploads wait (then fail with Unavailable) while this many readings are
   // unmerged, which bounds memory when merging falls behind.
@@ -196,7 +196,7 @@ class SqliteStore final : public Store {
   void StartMerging();
   void StopMerging();
   void MergeLoop();
-  // With merge_mu_ held: when the merge timings of StoreOptions call for a
+  // With merge_mu_ held: when the merge timings of SqliteOptions call for a
   // merge of what is held, and whether one is due for any reason.
   std::chrono::steady_clock::time_point TimedMergeDue() const;
   bool MergeDue(std::chrono::steady_clock::time_point now) const;
@@ -247,4 +247,4 @@ class SqliteStore final : public Store {
   std::thread merge_thread_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -13,7 +13,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 std::string Quoted(std::string_view text) {
@@ -309,4 +309,4 @@ Result<Asset> SqliteStore::AddInputToAsset(std::string_view org_id, int64_t asse
   return asset;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -10,13 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/core/top_by_value.h"
+#include "storage/core/window_split.h"
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
-#include "storage/sqlite/top_by_value.h"
-#include "storage/sqlite/window_split.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 bool WantsOptionalColumns(const RawScan& scan) {
@@ -41,7 +41,7 @@ Status ScanByTimestamp(Reader& reader, const RawScan& scan,
                        const std::function<void(const Reading&)>& visit) {
   Result<Statement*> blocks = reader.Prepared(BlockReadSql(scan.sort));
   if (!blocks) return blocks.error();
-  const MicrosRange range = WindowRange(scan.window);
+  const storage::MicrosRange range = storage::WindowRange(scan.window);
   int64_t left = scan.limit;
   return ForEachStoredReading(**blocks, scan.input_pk, range.first, range.last, scan.sort,
                               [&](const StoredReading& stored) {
@@ -55,19 +55,19 @@ Status ScanByValue(Reader& reader, const RawScan& scan,
                    const std::function<void(const Reading&)>& visit) {
   Result<Statement*> blocks = reader.Prepared(BlockReadSql(SortDirection::kAsc));
   if (!blocks) return blocks.error();
-  const MicrosRange range = WindowRange(scan.window);
-  TopByValue top(static_cast<size_t>(scan.limit), scan.sort);
-  DC_RETURN_IF_ERROR(
-      ForEachStoredReading(**blocks, scan.input_pk, range.first, range.last, SortDirection::kAsc,
-                           [&](const StoredReading& stored) {
-                             top.Offer(RankedReading{.value = stored.reading.value,
-                                                     .ts = stored.reading.timestamp.micros});
-                             return true;
-                           }));
+  const storage::MicrosRange range = storage::WindowRange(scan.window);
+  storage::TopByValue top(static_cast<size_t>(scan.limit), scan.sort);
+  DC_RETURN_IF_ERROR(ForEachStoredReading(**blocks, scan.input_pk, range.first, range.last,
+                                          SortDirection::kAsc, [&](const StoredReading& stored) {
+                                            top.Offer(storage::RankedReading{
+                                                .value = stored.reading.value,
+                                                .ts = stored.reading.timestamp.micros});
+                                            return true;
+                                          }));
 
-  const std::vector<RankedReading> kept = top.TakeSorted();
+  const std::vector<storage::RankedReading> kept = top.TakeSorted();
   if (!WantsOptionalColumns(scan)) {
-    for (const RankedReading& ranked : kept) {
+    for (const storage::RankedReading& ranked : kept) {
       Reading reading;
       reading.timestamp = Timestamp{ranked.ts};
       reading.value = ranked.value;
@@ -79,7 +79,7 @@ Status ScanByValue(Reader& reader, const RawScan& scan,
   // that hold them, each decoded once.
   std::vector<int64_t> wanted;
   wanted.reserve(kept.size());
-  for (const RankedReading& ranked : kept) wanted.push_back(ranked.ts);
+  for (const storage::RankedReading& ranked : kept) wanted.push_back(ranked.ts);
   std::sort(wanted.begin(), wanted.end());
   std::unordered_map<int64_t, Reading> full;
   full.reserve(kept.size());
@@ -91,7 +91,7 @@ Status ScanByValue(Reader& reader, const RawScan& scan,
   if (full.size() != kept.size()) {
     return Status::Internal("a scanned reading vanished within its transaction");
   }
-  for (const RankedReading& ranked : kept) visit(full.at(ranked.ts));
+  for (const storage::RankedReading& ranked : kept) visit(full.at(ranked.ts));
   return Status::Ok();
 }
 
@@ -113,4 +113,4 @@ Status SqliteStore::ScanReadings(const RawScan& scan,
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

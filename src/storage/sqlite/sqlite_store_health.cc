@@ -5,7 +5,7 @@
 
 #include "storage/sqlite/sqlite_store.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // An append that failed leaves the store unready until the file system has
@@ -58,4 +58,4 @@ uint64_t SqliteStore::SizeOnDisk() {
   return FileBytes(path_) + FileBytes(path_ + "-wal") + IngestLog::SegmentBytes(path_);
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -15,7 +15,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_transaction.h"
 
-namespace dc {
+namespace dc::sqlite {
 namespace {
 
 // How long a read waits for the merge of what it must see before it gives
@@ -60,7 +60,7 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
   Writer& w = writer_;
   Result<Transaction> transaction = Transaction::Begin(w.connection.get(), TransactionKind::kWrite);
   if (!transaction) return transaction.error();
-  HourStatsChanges hour_changes;
+  storage::HourRollup hour_changes;
   const BlockMerger::Statements block_statements{.spans = w.block_spans,
                                                  .read = w.read_block,
                                                  .remove = w.delete_block,
@@ -82,11 +82,10 @@ Status SqliteStore::ApplyGroups(const std::vector<LoggedGroup>& groups) {
     start = end;
   }
   // After every block is written, so that a recomputed hour sees them all.
-  DC_RETURN_IF_ERROR(hour_changes.Apply(w.upsert_hour_stats, w.replace_hour_stats,
-                                        [&](int64_t input_pk, int64_t first, int64_t last) {
-                                          return AggregateStored(w.read_blocks, input_pk, first,
-                                                                 last);
-                                        }));
+  DC_RETURN_IF_ERROR(ApplyHourRollup(hour_changes, w.upsert_hour_stats, w.replace_hour_stats,
+                                     [&](int64_t input_pk, int64_t first, int64_t last) {
+                                       return AggregateStored(w.read_blocks, input_pk, first, last);
+                                     }));
   {
     // Ids are never reused, even those of readings replaced since.
     StatementResetter reset(w.raise_next_reading_id);
@@ -244,4 +243,4 @@ Status SqliteStore::AwaitMerged(std::optional<int64_t> input_pk) {
 
 Status SqliteStore::Flush() { return AwaitMerged(std::nullopt); }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -2,50 +2,20 @@
 // uploads): it gives each reading its id and appends the group to the
 // ingest log; sqlite_store_merge.cc writes them into the tables later.
 // FindReading and CountReadings are here too.
-#include <cmath>
 #include <limits>
 #include <string>
 #include <unordered_map>
 
+#include "storage/core/batch_rules.h"
 #include "storage/sqlite/block_table.h"
 #include "storage/sqlite/ingest_log_record.h"
 #include "storage/sqlite/sqlite_store.h"
 
-namespace dc {
-namespace {
-
-// Checks what SQLite would not: a NaN binds as NULL (so a NaN latitude would
-// silently vanish and a NaN value would fail as a NOT NULL violation).
-Status CheckFinite(std::span<const IngestBatch* const> batches) {
-  for (size_t b = 0; b < batches.size(); ++b) {
-    if (batches[b] == nullptr) {
-      return Status::InvalidArgument("batch " + std::to_string(b) + " is null");
-    }
-    const std::vector<Reading>& readings = batches[b]->readings;
-    for (size_t r = 0; r < readings.size(); ++r) {
-      const Reading& reading = readings[r];
-      const char* field = nullptr;
-      if (!std::isfinite(reading.value)) {
-        field = "value";
-      } else if (reading.latitude.has_value() && !std::isfinite(*reading.latitude)) {
-        field = "latitude";
-      } else if (reading.longitude.has_value() && !std::isfinite(*reading.longitude)) {
-        field = "longitude";
-      }
-      if (field != nullptr) {
-        return Status::InvalidArgument("reading " + std::to_string(r) + " of batch " +
-                                       std::to_string(b) + ": " + field + " is not finite");
-      }
-    }
-  }
-  return Status::Ok();
-}
-
-}  // namespace
+namespace dc::sqlite {
 
 Result<std::vector<std::vector<int64_t>>> SqliteStore::WriteBatches(
     std::span<const IngestBatch* const> batches) {
-  DC_RETURN_IF_ERROR(CheckFinite(batches));
+  DC_RETURN_IF_ERROR(storage::CheckBatches(batches));
   std::vector<std::vector<int64_t>> ids(batches.size());
   if (batches.empty()) return ids;
   {
@@ -241,4 +211,4 @@ Result<int64_t> SqliteStore::CountReadings(int64_t input_pk) {
   });
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -6,7 +6,7 @@
 
 #include "storage/sqlite/sqlite_connection.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 Result<Transaction> Transaction::Begin(sqlite3* db, TransactionKind kind) {
   const bool write = kind == TransactionKind::kWrite;
@@ -35,4 +35,4 @@ void Transaction::Rollback() {
   db_ = nullptr;
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

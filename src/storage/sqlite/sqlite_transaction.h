@@ -4,7 +4,7 @@
 
 struct sqlite3;
 
-namespace dc {
+namespace dc::sqlite {
 
 enum class TransactionKind {
   // BEGIN DEFERRED: a consistent snapshot for several reads.
@@ -45,4 +45,4 @@ class [[nodiscard]] Transaction {
   sqlite3* db_ = nullptr;  // null once finished
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace dc {
+namespace dc::sqlite {
 
 std::optional<int64_t> UnmergedReadings::FindId(int64_t input_pk, int64_t ts) const {
   auto it = index_.find(ReadingKey{input_pk, ts});
@@ -61,4 +61,4 @@ void UnmergedReadings::Forget(const std::vector<LoggedGroup>& merged) {
   if (index_.empty()) index_ = {};
 }
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -9,7 +9,7 @@
 
 #include "storage/sqlite/ingest_log_record.h"
 
-namespace dc {
+namespace dc::sqlite {
 
 // A reading's key: (input, timestamp in microseconds).
 struct ReadingKey {
@@ -73,4 +73,4 @@ class UnmergedReadings {
   std::chrono::steady_clock::time_point oldest_;
 };
 
-}  // namespace dc
+}  // namespace dc::sqlite

@@ -6,7 +6,7 @@
 
 #include "domain/fetch_types.h"
 
-namespace dc {
+namespace dc::storage {
 
 // A reading as ranked by value: value, then timestamp.
 struct RankedReading {
@@ -42,4 +42,4 @@ class TopByValue {
   std::vector<RankedReading> heap_;
 };
 
-}  // namespace dc
+}  // namespace dc::storage

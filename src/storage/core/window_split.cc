@@ -1,10 +1,10 @@
-#include "storage/sqlite/window_split.h"
+#include "storage/core/window_split.h"
 
 #include <limits>
 
-#include "storage/sqlite/hour_stats.h"
+#include "storage/core/hour_math.h"
 
-namespace dc {
+namespace dc::storage {
 
 MicrosRange WindowRange(const TimeWindow& window) {
   return MicrosRange{
@@ -45,4 +45,4 @@ WindowSplit SplitWindow(const TimeWindow& window) {
   return split;
 }
 
-}  // namespace dc
+}  // namespace dc::storage

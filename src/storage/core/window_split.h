@@ -5,7 +5,7 @@
 
 #include "domain/fetch_types.h"
 
-namespace dc {
+namespace dc::storage {
 
 // An inclusive range of microseconds, or of hours.
 struct MicrosRange {
@@ -42,4 +42,4 @@ struct WindowSplit {
 // (or highest) int64 hour, and there is no edge on that side.
 WindowSplit SplitWindow(const TimeWindow& window);
 
-}  // namespace dc
+}  // namespace dc::storage

@@ -1,0 +1,3 @@
+#include "beta/beta.h"
+
+#include "gamma/gamma.h"
