@@ -171,6 +171,14 @@ void UploadUntil(uint16_t port, const OrgInfo& org, const std::string& input_id,
   }
 }
 
+// The fewest readings any input has acknowledged so far.
+size_t FewestAcknowledged(const Ledger& ledger, std::mutex& ledger_mu) {
+  std::vector<size_t> per_input(kThreads, 0);
+  std::lock_guard<std::mutex> lock(ledger_mu);
+  for (const auto& [key, writes] : ledger) ++per_input[static_cast<size_t>(key.first)];
+  return *std::min_element(per_input.begin(), per_input.end());
+}
+
 TEST_F(BackupTest, BackupDuringUploadsHoldsEveryReadingAcknowledgedBeforeIt) {
   auto server = std::make_unique<ServerProcess>(db_);
   std::atomic<bool> stop{false};
@@ -183,7 +191,13 @@ TEST_F(BackupTest, BackupDuringUploadsHoldsEveryReadingAcknowledgedBeforeIt) {
                          std::cref(stop), std::cref(backup_began), std::ref(ledger),
                          std::ref(ledger_mu));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Until every input has enough readings for the check to mean something:
+  // a fixed time gave too few under ASan on a loaded machine (85 of 100).
+  const auto enough_by = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (FewestAcknowledged(ledger, ledger_mu) <= 150 &&
+         std::chrono::steady_clock::now() < enough_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   backup_began.store(true);
   const CommandResult backup = RunDatacooee({"backup", "--db", db_, "--to", Path("b.db")});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // uploads after it, too
