@@ -1,22 +1,27 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
+#include "storage/postgres/pg_store.h"
 #include "storage/store_factory.h"
+#include "support/postgres_test_db.h"
 #include "support/temp_dir.h"
 
 namespace dc::testing {
 
 // A backend for the typed contract tests: each instance is one empty
 // database, private to one test, that Open() may open any number of times
-// (to check what survives a reopen). A PostgreSQL backend would create a
-// fresh database (or schema) in its constructor and drop it in its
-// destructor, and be added to StoreBackends in store_contract_test.cc.
+// (to check what survives a reopen). Missing() says why this run cannot
+// test it (nullopt: it can); Required() whether that is a failure.
 class SqliteBackend {
  public:
   static constexpr const char* kName = "Sqlite";
+
+  std::optional<std::string> Missing() const { return std::nullopt; }
+  bool Required() const { return true; }
 
   Result<std::unique_ptr<Store>> Open(const StoreOptions& options) const {
     return OpenStore(Url(), options);
@@ -25,6 +30,33 @@ class SqliteBackend {
 
  private:
   TempDir dir_;
+};
+
+// PostgreSQL, or Citus in the "citus." rerun (support/postgres_test_db.h):
+// a schema of its own per test. Opened as PgStore directly, not through
+// OpenStore, which does not take postgresql:// URLs yet.
+class PostgresBackend {
+ public:
+  static constexpr const char* kName = "Postgres";
+
+  PostgresBackend() {
+    if (const std::optional<std::string> server = PostgresTestServerUrl()) schema_.emplace(*server);
+  }
+  std::optional<std::string> Missing() const {
+    if (schema_) return std::nullopt;
+    return "no PostgreSQL test server (scripts/test starts one)";
+  }
+  bool Required() const { return PostgresRequired(); }
+
+  Result<std::unique_ptr<Store>> Open(const StoreOptions& options) const {
+    Result<std::unique_ptr<postgres::PgStore>> store = postgres::PgStore::Open(Url(), options);
+    if (!store) return store.error();
+    return std::unique_ptr<Store>(std::move(*store));
+  }
+  std::string Url() const { return schema_ ? schema_->Url() : ""; }
+
+ private:
+  std::optional<PostgresTestSchema> schema_;
 };
 
 }  // namespace dc::testing

@@ -259,7 +259,7 @@ TYPED_TEST(StoreContractTest, AddInputToEmptyAsset) {
   this->AddInput("o", "sen1");
   Result<Asset> asset =
       this->store_->CreateAsset(Asset{.id = 9, .org_id = "o", .name = "A", .input_ids = {}});
-  ASSERT_TRUE(asset.has_value());
+  ASSERT_TRUE(asset.has_value()) << asset.error().ToString();
   Result<Asset> grown = this->store_->AddInputToAsset("o", 9, "sen1");
   ASSERT_TRUE(grown.has_value()) << grown.error().ToString();
   EXPECT_EQ(grown->input_ids, (std::vector<std::string>{"sen1"}));

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_schema.h"
 
 namespace dc::testing {
 namespace {
@@ -22,6 +23,13 @@ void RunOrThrow(const std::string& url, const std::string& sql) {
   if (Status done = connection->Exec(sql, sql); !done.ok()) {
     throw std::runtime_error(done.ToString());
   }
+}
+
+// Schema changes take the migrations' lock (released with the connection):
+// on Citus, dropping distributed tables while another test's store creates
+// its own can deadlock across nodes.
+std::string MigrationLock() {
+  return std::string("SELECT pg_advisory_lock(") + postgres::kMigrationLock + ")";
 }
 
 }  // namespace
@@ -45,14 +53,15 @@ bool PostgresRequired() {
 PostgresTestSchema::PostgresTestSchema(const std::string& server_url) : server_url_(server_url) {
   static std::atomic<int> counter{0};
   name_ = "test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-  RunOrThrow(server_url_, "DROP SCHEMA IF EXISTS " + name_ + " CASCADE; CREATE SCHEMA " + name_);
+  RunOrThrow(server_url_, MigrationLock() + "; DROP SCHEMA IF EXISTS " + name_ +
+                              " CASCADE; CREATE SCHEMA " + name_);
   url_ = server_url_ + (server_url_.find('?') == std::string::npos ? "?" : "&") +
          "options=-csearch_path%3D" + name_;
 }
 
 PostgresTestSchema::~PostgresTestSchema() {
   try {
-    RunOrThrow(server_url_, "DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
+    RunOrThrow(server_url_, MigrationLock() + "; DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
   } catch (const std::exception&) {
     // The server may be gone at the end of a failed test; nothing to do.
   }

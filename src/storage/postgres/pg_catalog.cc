@@ -223,11 +223,17 @@ Result<Asset> CreateAssetIn(PgConnection& c, const Asset& asset) {
       input_pks.push_back(*pk);
     }
     // One past the largest, as SQLite allocates (the catalog lock is held).
-    Result<PgResult> inserted = c.Query(
-        "INSERT INTO assets(id, org_id, name) VALUES "
-        "(coalesce(nullif($1::bigint, 0), (SELECT coalesce(max(id), 0) + 1 FROM assets)), $2, $3) "
-        "RETURNING id",
-        {std::to_string(asset.id), asset.org_id, asset.name}, "creating an asset");
+    // A query of its own: Citus takes no subquery inside INSERT ... VALUES.
+    int64_t id = asset.id;
+    if (id == 0) {
+      Result<PgResult> largest =
+          c.Query("SELECT coalesce(max(id), 0) + 1 FROM assets", {}, "allocating an asset id");
+      if (!largest) return largest.error();
+      id = Int64At(largest->get(), 0, 0);
+    }
+    Result<PgResult> inserted =
+        c.Query("INSERT INTO assets(id, org_id, name) VALUES ($1, $2, $3) RETURNING id",
+                {std::to_string(id), asset.org_id, asset.name}, "creating an asset");
     if (!inserted) return inserted.error();
     Asset stored = asset;
     stored.id = Int64At(inserted->get(), 0, 0);
@@ -258,11 +264,11 @@ Result<Asset> AddInputToAssetIn(PgConnection& c, std::string_view org_id, int64_
     if (*already) {
       return Status::Conflict("input " + Quoted(input_id) + " is already in " + asset_name);
     }
-    Result<PgResult> inserted = c.Query(
-        "INSERT INTO asset_inputs(asset_id, position, input_pk) SELECT $1, "
-        "coalesce(max(position) + 1, 0), $2 FROM asset_inputs WHERE asset_id = $1",
-        {std::to_string(asset_id), std::to_string(*input_pk)}, "adding an input to an asset");
-    if (!inserted) return inserted.error();
+    Result<PgResult> last =
+        c.Query("SELECT coalesce(max(position) + 1, 0) FROM asset_inputs WHERE asset_id = $1",
+                {std::to_string(asset_id)}, "looking up an asset's inputs");
+    if (!last) return last.error();
+    DC_RETURN_IF_ERROR(InsertAssetInput(c, asset_id, Int64At(last->get(), 0, 0), *input_pk));
     return LoadAsset(c, asset_id);
   });
 }

@@ -6,10 +6,6 @@
 namespace dc::postgres {
 namespace {
 
-// The advisory lock migrations run under: any 64-bit number no other
-// application on the database uses ("dcschema" in ASCII).
-constexpr const char* kMigrationLock = "7233752297277582689";
-
 struct Migration {
   int version;
   const char* sql;

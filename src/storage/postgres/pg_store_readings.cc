@@ -1,0 +1,276 @@
+// PgStore::WriteBatches: one transaction per call (the ingest writer's
+// group commit), never a round trip per reading:
+//   1. the monthly partitions the readings need, in a transaction of their
+//      own (pg_partitions.h);
+//   2. BEGIN; the readings, one per (input, timestamp) — of several in one
+//      call the last wins — with an id each, by binary COPY into the
+//      connection's temporary staging table;
+//   3. one INSERT ... SELECT ... ON CONFLICT upsert into readings, sorted by
+//      key (so that two servers writing the same keys lock them in the same
+//      order), which keeps a replaced reading's id and returns every row's
+//      id: a row whose id is not the one proposed replaced a stored one;
+//   4. the hour aggregates: additions of new readings in one upsert, hours
+//      where a reading was replaced recomputed from their readings;
+//   5. COMMIT, with synchronous_commit on: then, and only then, is the
+//      call acknowledged. Any failure rolls everything back.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "storage/core/batch_rules.h"
+#include "storage/core/hour_math.h"
+#include "storage/core/hour_rollup.h"
+#include "storage/postgres/copy_binary.h"
+#include "storage/postgres/pg_store.h"
+#include "storage/postgres/pg_transaction.h"
+
+namespace dc::postgres {
+namespace {
+
+// A reading of the call, by its key; `last` is the one that wins.
+struct Keyed {
+  int64_t input_pk;
+  int64_t ts;
+  const Reading* reading;
+  int64_t id = 0;  // proposed, then as stored
+};
+
+std::string Number(double value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, end.ptr);
+}
+
+// A stored hour sum is a double; one beyond its range is stored as NaN,
+// which statistics never use (storage/core/statistics.h: the hour is then
+// aggregated from its readings).
+std::string StoredSum(long double sum) {
+  const double as_double = static_cast<double>(sum);
+  return std::isfinite(as_double) ? Number(as_double) : "NaN";
+}
+
+// PostgreSQL array literal of the given texts.
+std::string ArrayOf(const std::vector<std::string>& items) {
+  std::string text = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) text += ',';
+    text += items[i];
+  }
+  return text + "}";
+}
+
+struct HourRows {
+  std::vector<std::string> input_pk, hour, count, sum, min, max, first_ts, first, last_ts, last;
+  void Add(int64_t input_pk_value, int64_t hour_value, const Aggregate& a) {
+    input_pk.push_back(std::to_string(input_pk_value));
+    hour.push_back(std::to_string(hour_value));
+    count.push_back(std::to_string(a.count));
+    sum.push_back(StoredSum(a.sum));
+    min.push_back(Number(a.min));
+    max.push_back(Number(a.max));
+    first_ts.push_back(std::to_string(a.first_ts.micros));
+    first.push_back(Number(a.first));
+    last_ts.push_back(std::to_string(a.last_ts.micros));
+    last.push_back(Number(a.last));
+  }
+  Params AsParams() const {
+    return {ArrayOf(input_pk), ArrayOf(hour),     ArrayOf(count), ArrayOf(sum),     ArrayOf(min),
+            ArrayOf(max),      ArrayOf(first_ts), ArrayOf(first), ArrayOf(last_ts), ArrayOf(last)};
+  }
+  bool empty() const { return input_pk.empty(); }
+};
+
+// Adds the new readings' aggregates to the stored ones. Sums are added in
+// double precision only while that cannot overflow (PostgreSQL raises an
+// error where C gives infinity): else the sum is stored as NaN.
+constexpr const char* kAddHours =
+    "INSERT INTO hour_stats AS h "
+    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], "
+    "$6::float8[], $7::bigint[], $8::float8[], $9::bigint[], $10::float8[]) "
+    "AS t(input_pk, hour, count, sum, min, max, first_ts, first_value, last_ts, last_value) "
+    "ORDER BY input_pk, hour "
+    "ON CONFLICT (input_pk, hour) DO UPDATE SET count = h.count + EXCLUDED.count, "
+    "sum = CASE WHEN abs(h.sum) <= 8.98846567431158e307 AND abs(EXCLUDED.sum) <= "
+    "8.98846567431158e307 THEN h.sum + EXCLUDED.sum ELSE 'NaN'::float8 END, "
+    "min = least(h.min, EXCLUDED.min), max = greatest(h.max, EXCLUDED.max), "
+    "first_ts = least(h.first_ts, EXCLUDED.first_ts), "
+    "first_value = CASE WHEN EXCLUDED.first_ts < h.first_ts THEN EXCLUDED.first_value "
+    "ELSE h.first_value END, "
+    "last_ts = greatest(h.last_ts, EXCLUDED.last_ts), "
+    "last_value = CASE WHEN EXCLUDED.last_ts > h.last_ts THEN EXCLUDED.last_value "
+    "ELSE h.last_value END";
+
+constexpr const char* kReplaceHours =
+    "INSERT INTO hour_stats AS h "
+    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], "
+    "$6::float8[], $7::bigint[], $8::float8[], $9::bigint[], $10::float8[]) "
+    "AS t(input_pk, hour, count, sum, min, max, first_ts, first_value, last_ts, last_value) "
+    "ORDER BY input_pk, hour "
+    "ON CONFLICT (input_pk, hour) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum, "
+    "min = EXCLUDED.min, max = EXCLUDED.max, first_ts = EXCLUDED.first_ts, "
+    "first_value = EXCLUDED.first_value, last_ts = EXCLUDED.last_ts, "
+    "last_value = EXCLUDED.last_value";
+
+constexpr const char* kUpsertReadings =
+    "INSERT INTO readings AS r (input_pk, ts, id, value, latitude, longitude, x_axis_value, "
+    "metadata) SELECT input_pk, ts, id, value, latitude, longitude, x_axis_value, metadata "
+    "FROM staging ORDER BY input_pk, ts "
+    "ON CONFLICT (input_pk, ts) DO UPDATE SET value = EXCLUDED.value, "
+    "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, "
+    "x_axis_value = EXCLUDED.x_axis_value, metadata = EXCLUDED.metadata "
+    "RETURNING input_pk, ts, id";
+
+void CopyRow(BinaryCopy& copy, const Keyed& k) {
+  const Reading& r = *k.reading;
+  copy.BeginRow(8);
+  copy.Int8(k.input_pk);
+  copy.Int8(k.ts);
+  copy.Int8(k.id);
+  copy.Float8(r.value);
+  r.latitude ? copy.Float8(*r.latitude) : copy.Null();
+  r.longitude ? copy.Float8(*r.longitude) : copy.Null();
+  r.x_axis_value.empty() ? copy.Null() : copy.Text(r.x_axis_value);
+  r.metadata.empty() ? copy.Null() : copy.Text(r.metadata);
+}
+
+// The aggregate of the stored readings of `input_pk` in [first, last].
+Result<Aggregate> AggregateStored(PgConnection& c, int64_t input_pk, int64_t first, int64_t last) {
+  Aggregate aggregate;
+  Status read =
+      c.QueryRows("SELECT ts, value FROM readings WHERE input_pk = $1 AND ts BETWEEN $2 AND $3",
+                  {std::to_string(input_pk), std::to_string(first), std::to_string(last)},
+                  "recomputing an hour's aggregate", [&](const PGresult* row) {
+                    aggregate.Add(Timestamp{Int64At(row, 0, 0)}, DoubleAt(row, 0, 1));
+                  });
+  if (!read.ok()) return read;
+  return aggregate;
+}
+
+}  // namespace
+
+Status PgStore::CheckInputsExist(PgConnection& writer,
+                                 std::span<const IngestBatch* const> batches) {
+  std::vector<std::string> unknown;
+  for (const IngestBatch* batch : batches) {
+    if (!known_inputs_.contains(batch->input_pk))
+      unknown.push_back(std::to_string(batch->input_pk));
+  }
+  if (unknown.empty()) return Status::Ok();
+  Result<PgResult> found = writer.Query("SELECT pk FROM inputs WHERE pk = ANY($1::bigint[])",
+                                        {ArrayOf(unknown)}, "looking up inputs");
+  if (!found) return found.error();
+  for (int i = 0; i < PQntuples(found->get()); ++i)
+    known_inputs_.insert(Int64At(found->get(), i, 0));
+  for (size_t b = 0; b < batches.size(); ++b) {
+    if (!known_inputs_.contains(batches[b]->input_pk)) {
+      return Status::InvalidArgument("batch " + std::to_string(b) + ": no input has pk " +
+                                     std::to_string(batches[b]->input_pk));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::vector<int64_t>>> PgStore::WriteBatches(
+    std::span<const IngestBatch* const> batches) {
+  DC_RETURN_IF_ERROR(storage::CheckBatches(batches));
+  std::vector<std::vector<int64_t>> ids(batches.size());
+  size_t total = 0;
+  for (const IngestBatch* batch : batches) total += batch->readings.size();
+  if (total == 0) return ids;
+  Result<PgConnection*> writer = Writer();
+  if (!writer) return writer.error();
+  PgConnection& c = **writer;
+  const Status written = [&]() -> Status {
+    DC_RETURN_IF_ERROR(CheckInputsExist(c, batches));
+
+    // One reading per key, the last of the call.
+    std::map<std::pair<int64_t, int64_t>, Keyed> by_key;
+    std::set<MonthPartition> months;
+    for (const IngestBatch* batch : batches) {
+      for (const Reading& reading : batch->readings) {
+        const int64_t ts = reading.timestamp.micros;
+        by_key.insert_or_assign({batch->input_pk, ts}, Keyed{batch->input_pk, ts, &reading});
+        if (auto month = MonthPartitionOf(ts)) months.insert(*month);
+      }
+    }
+    DC_RETURN_IF_ERROR(partitions_.Ensure(c, months));
+
+    // Ids in the order the call names its readings (a key's first
+    // mention), so that they increase along the answer.
+    Result<std::vector<int64_t>> fresh = TakeIds(c, by_key.size());
+    if (!fresh) return fresh.error();
+    size_t next = 0;
+    for (const IngestBatch* batch : batches) {
+      for (const Reading& reading : batch->readings) {
+        Keyed& keyed = by_key.at({batch->input_pk, reading.timestamp.micros});
+        if (keyed.id == 0) keyed.id = (*fresh)[next++];
+      }
+    }
+    BinaryCopy copy;
+    for (const auto& [key, keyed] : by_key) CopyRow(copy, keyed);
+
+    Result<PgTransaction> transaction = PgTransaction::Begin(c, "storing readings");
+    if (!transaction) return transaction.error();
+    DC_RETURN_IF_ERROR(
+        c.CopyIn("COPY staging FROM STDIN (FORMAT binary)", copy.Finish(), "storing readings"));
+    Result<PgResult> stored = c.Query(kUpsertReadings, {}, "storing readings");
+    if (!stored) return stored.error();
+    storage::HourRollup rollup;
+    for (int i = 0; i < PQntuples(stored->get()); ++i) {
+      Keyed& keyed = by_key.at({Int64At(stored->get(), i, 0), Int64At(stored->get(), i, 1)});
+      const int64_t id = Int64At(stored->get(), i, 2);
+      if (id == keyed.id) {
+        rollup.AddNew(keyed.input_pk, keyed.reading->timestamp, keyed.reading->value);
+      } else {
+        rollup.AddReplaced(keyed.input_pk, keyed.reading->timestamp);
+        keyed.id = id;  // a replacement keeps the stored reading's id
+      }
+    }
+
+    HourRows added, recomputed;
+    DC_RETURN_IF_ERROR(rollup.Apply({
+        .add =
+            [&](int64_t input_pk, int64_t hour, const Aggregate& a) {
+              added.Add(input_pk, hour, a);
+              return Status::Ok();
+            },
+        .replace =
+            [&](int64_t input_pk, int64_t hour, const Aggregate& a) {
+              recomputed.Add(input_pk, hour, a);
+              return Status::Ok();
+            },
+        .aggregate = [&](int64_t input_pk, int64_t first,
+                         int64_t last) { return AggregateStored(c, input_pk, first, last); },
+    }));
+    if (!added.empty()) {
+      Result<PgResult> done = c.Query(kAddHours, added.AsParams(), "storing hour aggregates");
+      if (!done) return done.error();
+    }
+    if (!recomputed.empty()) {
+      Result<PgResult> done =
+          c.Query(kReplaceHours, recomputed.AsParams(), "storing hour aggregates");
+      if (!done) return done.error();
+    }
+    DC_RETURN_IF_ERROR(transaction->Commit("storing readings"));
+
+    for (size_t b = 0; b < batches.size(); ++b) {
+      ids[b].reserve(batches[b]->readings.size());
+      for (const Reading& reading : batches[b]->readings) {
+        ids[b].push_back(by_key.at({batches[b]->input_pk, reading.timestamp.micros}).id);
+      }
+    }
+    return Status::Ok();
+  }();
+  // A failure of the database, not of the call's data, is what /readyz reports.
+  if (!written.ok() && !written.IsInvalidArgument()) {
+    write_failing_.store(true, std::memory_order_relaxed);
+    return written;
+  }
+  if (!written.ok()) return written;
+  write_failing_.store(false, std::memory_order_relaxed);
+  return ids;
+}
+
+}  // namespace dc::postgres
