@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "storage/core/hour_math.h"
+
 namespace dc::postgres {
 namespace {
 
@@ -25,9 +27,7 @@ int64_t MicrosOf(year_month_day date) {
 }  // namespace
 
 std::optional<MonthPartition> MonthPartitionOf(int64_t ts) {
-  int64_t days = ts / kMicrosPerDay;
-  if (ts % kMicrosPerDay < 0) days -= 1;
-  const year_month_day date{sys_days(std::chrono::days(days))};
+  const year_month_day date{sys_days(std::chrono::days(storage::FloorDiv(ts, kMicrosPerDay)))};
   const int y = static_cast<int>(date.year());
   if (y < kFirstMonthlyYear || y >= kFirstYearAfter) return std::nullopt;
   const year_month_day first{date.year(), date.month(), day(1)};

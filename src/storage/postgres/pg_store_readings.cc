@@ -14,11 +14,11 @@
 //   5. COMMIT, with synchronous_commit on: then, and only then, is the
 //      call acknowledged. Any failure rolls everything back.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <tuple>
 
+#include "domain/decimal.h"
 #include "storage/core/batch_rules.h"
 #include "storage/core/hour_math.h"
 #include "storage/core/hour_rollup.h"
@@ -37,18 +37,12 @@ struct Keyed {
   int64_t id = 0;  // proposed, then as stored
 };
 
-std::string Number(double value) {
-  char text[32];
-  const auto end = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, end.ptr);
-}
-
 // A stored hour sum is a double; one beyond its range is stored as NaN,
 // which statistics never use (storage/core/statistics.h: the hour is then
 // aggregated from its readings).
 std::string StoredSum(long double sum) {
   const double as_double = static_cast<double>(sum);
-  return std::isfinite(as_double) ? Number(as_double) : "NaN";
+  return std::isfinite(as_double) ? FormatShortest(as_double) : "NaN";
 }
 
 // PostgreSQL array literal of the given texts.
@@ -68,12 +62,12 @@ struct HourRows {
     hour.push_back(std::to_string(hour_value));
     count.push_back(std::to_string(a.count));
     sum.push_back(StoredSum(a.sum));
-    min.push_back(Number(a.min));
-    max.push_back(Number(a.max));
+    min.push_back(FormatShortest(a.min));
+    max.push_back(FormatShortest(a.max));
     first_ts.push_back(std::to_string(a.first_ts.micros));
-    first.push_back(Number(a.first));
+    first.push_back(FormatShortest(a.first));
     last_ts.push_back(std::to_string(a.last_ts.micros));
-    last.push_back(Number(a.last));
+    last.push_back(FormatShortest(a.last));
   }
   Params AsParams() const {
     return {ArrayOf(input_pk), ArrayOf(hour),     ArrayOf(count), ArrayOf(sum),     ArrayOf(min),
@@ -82,15 +76,19 @@ struct HourRows {
   bool empty() const { return input_pk.empty(); }
 };
 
-// Adds the new readings' aggregates to the stored ones. Sums are added in
-// double precision only while that cannot overflow (PostgreSQL raises an
-// error where C gives infinity): else the sum is stored as NaN.
-constexpr const char* kAddHours =
+// The upsert of HourRows into hour_stats, up to its ON CONFLICT clause.
+constexpr const char* kUpsertHourRows =
     "INSERT INTO hour_stats AS h "
     "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], "
     "$6::float8[], $7::bigint[], $8::float8[], $9::bigint[], $10::float8[]) "
     "AS t(input_pk, hour, count, sum, min, max, first_ts, first_value, last_ts, last_value) "
-    "ORDER BY input_pk, hour "
+    "ORDER BY input_pk, hour ";
+
+// Adds the new readings' aggregates to the stored ones. Sums are added in
+// double precision only while that cannot overflow (PostgreSQL raises an
+// error where C gives infinity): else the sum is stored as NaN.
+const std::string kAddHours =
+    std::string(kUpsertHourRows) +
     "ON CONFLICT (input_pk, hour) DO UPDATE SET count = h.count + EXCLUDED.count, "
     "sum = CASE WHEN abs(h.sum) <= 8.98846567431158e307 AND abs(EXCLUDED.sum) <= "
     "8.98846567431158e307 THEN h.sum + EXCLUDED.sum ELSE 'NaN'::float8 END, "
@@ -102,12 +100,8 @@ constexpr const char* kAddHours =
     "last_value = CASE WHEN EXCLUDED.last_ts > h.last_ts THEN EXCLUDED.last_value "
     "ELSE h.last_value END";
 
-constexpr const char* kReplaceHours =
-    "INSERT INTO hour_stats AS h "
-    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], "
-    "$6::float8[], $7::bigint[], $8::float8[], $9::bigint[], $10::float8[]) "
-    "AS t(input_pk, hour, count, sum, min, max, first_ts, first_value, last_ts, last_value) "
-    "ORDER BY input_pk, hour "
+const std::string kReplaceHours =
+    std::string(kUpsertHourRows) +
     "ON CONFLICT (input_pk, hour) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum, "
     "min = EXCLUDED.min, max = EXCLUDED.max, first_ts = EXCLUDED.first_ts, "
     "first_value = EXCLUDED.first_value, last_ts = EXCLUDED.last_ts, "
@@ -245,12 +239,13 @@ Result<std::vector<std::vector<int64_t>>> PgStore::WriteBatches(
                          int64_t last) { return AggregateStored(c, input_pk, first, last); },
     }));
     if (!added.empty()) {
-      Result<PgResult> done = c.Query(kAddHours, added.AsParams(), "storing hour aggregates");
+      Result<PgResult> done =
+          c.Query(kAddHours.c_str(), added.AsParams(), "storing hour aggregates");
       if (!done) return done.error();
     }
     if (!recomputed.empty()) {
       Result<PgResult> done =
-          c.Query(kReplaceHours, recomputed.AsParams(), "storing hour aggregates");
+          c.Query(kReplaceHours.c_str(), recomputed.AsParams(), "storing hour aggregates");
       if (!done) return done.error();
     }
     DC_RETURN_IF_ERROR(transaction->Commit("storing readings"));

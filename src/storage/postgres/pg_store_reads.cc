@@ -123,23 +123,18 @@ Status PgStore::ScanReadings(const RawScan& scan,
 }
 
 Result<std::optional<StoredReading>> PgStore::FindReading(int64_t input_pk, Timestamp ts) {
+  // The columns of a scan that wants them all, then the id.
+  RawScan every_column;
+  every_column.with_lat_long = every_column.with_x_axis = every_column.with_metadata = true;
   return WithConnection([&](PgConnection& c) -> Result<std::optional<StoredReading>> {
     Result<PgResult> found = c.Query(
-        "SELECT id, value, latitude, longitude, x_axis_value, metadata FROM readings "
+        "SELECT ts, value, latitude, longitude, x_axis_value, metadata, id FROM readings "
         "WHERE input_pk = $1 AND ts = $2",
         {std::to_string(input_pk), std::to_string(ts.micros)}, "looking up a reading");
     if (!found) return found.error();
-    const PGresult* r = found->get();
-    if (PQntuples(r) == 0) return std::optional<StoredReading>();
-    StoredReading stored;
-    stored.id = Int64At(r, 0, 0);
-    stored.reading.timestamp = ts;
-    stored.reading.value = DoubleAt(r, 0, 1);
-    stored.reading.latitude = OptionalDoubleAt(r, 2);
-    stored.reading.longitude = OptionalDoubleAt(r, 3);
-    stored.reading.x_axis_value = TextAt(r, 0, 4).value_or("");
-    stored.reading.metadata = TextAt(r, 0, 5).value_or("");
-    return std::optional<StoredReading>(std::move(stored));
+    if (PQntuples(found->get()) == 0) return std::optional<StoredReading>();
+    return std::optional<StoredReading>(StoredReading{
+        .id = Int64At(found->get(), 0, 6), .reading = ScannedReading(found->get(), every_column)});
   });
 }
 
