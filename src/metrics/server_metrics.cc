@@ -41,7 +41,8 @@ ServerMetrics::ServerMetrics()
       },
       store_sync_seconds_(registry_.AddHistogram(
           "datacooee_store_sync_duration_seconds",
-          "Time of each fsync of the store's ingest log (none with --sync normal)", kSyncBounds)) {
+          "Time of each durable step of the store: an fsync of SQLite's ingest log (none with "
+          "--sync normal), a commit on PostgreSQL", kSyncBounds)) {
   registry_.AddCollector([this](TextWriter& out) {
     if (requests_ != nullptr) requests_->Collect(out);
   });

@@ -1,11 +1,13 @@
 // OpenStore: picks the backend named by a database URL (docs/api.md, "Setting
-// up"): `sqlite:PATH` or a bare PATH is SQLite; `postgresql://` is reserved
-// for the PostgreSQL backend.
+// up"): `postgresql://`, `postgres://` or a libpq keyword string is
+// PostgreSQL (or Citus); `sqlite:PATH` or a bare PATH is SQLite.
 #include "storage/store_factory.h"
 
 #include <cctype>
 #include <string>
 
+#include "storage/postgres/pg_store.h"
+#include "storage/postgres/pg_url.h"
 #include "storage/sqlite/database_file.h"
 #include "storage/sqlite/sqlite_restore.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -58,9 +60,6 @@ Result<std::string> SqlitePathOf(std::string_view url) {
     path = std::string(url);
   } else if (scheme == "sqlite") {
     path = std::string(url.substr(scheme.size() + 1));
-  } else if (scheme == "postgresql" || scheme == "postgres") {
-    // The URL is not echoed: it may carry a password.
-    return Status::InvalidArgument("the PostgreSQL backend is not built yet");
   } else {
     return Status::InvalidArgument("unsupported database URL scheme '" + scheme +
                                    ":'; use sqlite:PATH or a file path");
@@ -75,14 +74,19 @@ Result<std::string> SqlitePathOf(std::string_view url) {
 }  // namespace
 
 std::string DescribeStoreUrl(std::string_view url) {
-  // A libpq keyword string has no scheme and reads as a file path: the
-  // redaction applies to both.
+  if (postgres::IsPostgresUrl(url)) return postgres::DescribePostgresUrl(url);
   if (Result<std::string> path = SqlitePathOf(url)) return RedactPassword("sqlite " + *path);
   return RedactPassword(std::string(url));
 }
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options,
                                          const BackendOptions& backend) {
+  if (postgres::IsPostgresUrl(url)) {
+    Result<std::unique_ptr<postgres::PgStore>> store =
+        postgres::PgStore::Open(std::string(url), options);
+    if (!store) return store.error();
+    return std::unique_ptr<Store>(std::move(*store));
+  }
   Result<std::string> path = SqlitePathOf(url);
   if (!path) return path.error();
   Result<std::unique_ptr<sqlite::SqliteStore>> store =
@@ -93,6 +97,7 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
 
 Result<BackupSummary> BackupStore(std::string_view url, const std::string& path, bool overwrite,
                                   const StoreOptions& options, const BackendOptions& backend) {
+  if (postgres::IsPostgresUrl(url)) return postgres::UseDatabaseTools();
   Result<std::string> db_path = SqlitePathOf(url);
   if (!db_path) return db_path.error();
   if (!sqlite::FileExists(*db_path)) return Status::NotFound("there is no database at " + *db_path);
@@ -102,6 +107,7 @@ Result<BackupSummary> BackupStore(std::string_view url, const std::string& path,
 }
 
 Result<BackupSummary> RestoreStore(std::string_view url, const std::string& backup_path) {
+  if (postgres::IsPostgresUrl(url)) return postgres::UseDatabaseTools();
   Result<std::string> db_path = SqlitePathOf(url);
   if (!db_path) return db_path.error();
   return sqlite::RestoreSqliteDatabase(backup_path, *db_path);

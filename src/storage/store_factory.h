@@ -23,7 +23,9 @@ struct BackendOptions {
 
 // Opens the store named by `url`: `sqlite:PATH`, or a bare PATH, is the
 // embedded SQLite backend (the file is created and migrated to the current
-// schema on open). Returns InvalidArgument for a URL no backend handles.
+// schema on open); `postgresql://`, `postgres://` or a libpq keyword string
+// is PostgreSQL or Citus (migrated on open, docs/postgresql.md). Returns
+// InvalidArgument for a URL no backend handles.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options,
                                          const BackendOptions& backend = {});
 

@@ -32,9 +32,10 @@ struct StoreOptions {
   // Reader connections: how many reads run at once before one waits for a
   // connection. The server sets it to its read thread count (--read-threads).
   int read_connections = 4;
-  // Where the store records how long each fsync of its durable step takes
-  // (the SQLite backend's ingest log; metrics/server_metrics.h); null
-  // records nothing. Borrowed: must outlive the store.
+  // Where the store records how long each durable step takes (an fsync of
+  // the SQLite backend's ingest log, a commit on PostgreSQL;
+  // metrics/server_metrics.h); null records nothing. Borrowed: must outlive
+  // the store.
   metrics::Histogram* sync_seconds = nullptr;
 };
 

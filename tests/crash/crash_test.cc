@@ -1,5 +1,8 @@
 // Crash-consistency test: uploads from 32 keep-alive connections, kill -9 of
-// the server at a random moment, then a look at the SQLite file itself.
+// the server at a random moment, then a look at what is stored: through the
+// API of a restarted server on every backend, and on SQLite also at the file
+// itself. The "pg." and "citus." runs do the same on PostgreSQL and Citus
+// (support/test_database.h).
 // docs/api.md "Upload": a 201 means the reading is durably stored and survives
 // kill -9; a re-post of (input, timestamp) replaces the value and keeps the
 // id; a batch is stored whole or not at all.
@@ -14,6 +17,7 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -29,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "crash/api_readings.h"
 #include "crash/upload_ledger.h"
 #include "storage/hour_stats_check.h"
 #include "support/file_readings.h"
@@ -36,6 +41,8 @@
 #include "support/http_client.h"
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
+#include "support/test_database.h"
+#include "storage/store_factory.h"
 
 namespace dc::testing::crash {
 namespace {
@@ -85,10 +92,13 @@ struct Target {
   std::array<std::string, kInputs> input_ids;
   std::array<int64_t, kInputs> input_pks{};
 
+  Headers Credentials() const {
+    return {{"ORGANIZATION-ID", org_id}, {"ORGANIZATION-API-KEY", api_key}};
+  }
   Headers UploadHeaders() const {
-    return {{"ORGANIZATION-ID", org_id},
-            {"ORGANIZATION-API-KEY", api_key},
-            {"Content-Type", "application/vnd.api+json"}};
+    Headers headers = Credentials();
+    headers.emplace_back("Content-Type", "application/vnd.api+json");
+    return headers;
   }
   std::string UploadPath(int input) const {
     return "/api/external/v1/inputs/" + input_ids[input] + "/inputdata/";
@@ -106,8 +116,8 @@ rapidjson::Document RunSetup(const std::vector<std::string>& args) {
 }
 
 // Creates the organisation and the inputs once, through the real CLI, and
-// reads the inputs' pks (the key of `readings`) from the file.
-Target CreateTarget(const std::string& db_url, const std::string& db_path) {
+// reads the inputs' pks (the key of the stored readings) from the catalog.
+Target CreateTarget(const std::string& db_url) {
   Target target;
   rapidjson::Document org = RunSetup({"org", "create", "--db", db_url, "--name", "crash test"});
   target.org_id = JsonString(org, "id");
@@ -117,20 +127,18 @@ Target CreateTarget(const std::string& db_url, const std::string& db_path) {
                                           "--name", "sensor " + std::to_string(i), "--unit", "C"});
     target.input_ids[i] = JsonString(input, "id");
   }
-
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* find = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT pk FROM inputs WHERE id = ?1", -1, &find, nullptr),
-            SQLITE_OK);
+  Result<std::unique_ptr<Store>> store = OpenStore(db_url, StoreOptions{.write_readings = false});
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  if (!store) return target;
+  Result<CatalogData> catalog = (*store)->LoadCatalog();
+  EXPECT_TRUE(catalog.has_value()) << catalog.error().ToString();
+  if (!catalog) return target;
   for (int i = 0; i < kInputs; ++i) {
-    sqlite3_bind_text(find, 1, target.input_ids[i].c_str(), -1, SQLITE_TRANSIENT);
-    EXPECT_EQ(sqlite3_step(find), SQLITE_ROW) << "input " << target.input_ids[i] << " not stored";
-    target.input_pks[i] = sqlite3_column_int64(find, 0);
-    sqlite3_reset(find);
+    for (const Input& input : catalog->inputs) {
+      if (input.id == target.input_ids[i]) target.input_pks[i] = input.pk;
+    }
+    EXPECT_NE(target.input_pks[i], 0) << "input " << target.input_ids[i] << " not stored";
   }
-  sqlite3_finalize(find);
-  sqlite3_close(db);
   return target;
 }
 
@@ -262,6 +270,63 @@ DatabaseState ReadDatabase(const std::string& path, const Target& target) {
   return state;
 }
 
+// What a restart after the kill finds stored, checked as far as the backend
+// lets a test look.
+struct StoredState {
+  StoredRows rows;
+};
+
+// Restarts the server on the database the kill left and reads what it
+// holds. Through the API on every backend; on SQLite the restart merges
+// what the killed server acknowledged but had not merged (its ingest log)
+// before it listens, and after its clean stop the file alone holds
+// everything, so the file is read and checked too.
+StoredState ReadAfterRestart(const TestDatabase& database, const std::string& db_path,
+                             const Target& target, int round) {
+  StoredState stored;
+  {
+    ServerProcess restarted(database.url());
+    const ApiState api = ReadThroughApi(restarted.port(), target.Credentials(), target.input_ids);
+    EXPECT_EQ(api.error, "") << "round " << round;
+    EXPECT_EQ(api.statistics, "")
+        << "round " << round << ": statistics disagree with the raw readings";
+    stored.rows = api.rows;
+    const int stopped = restarted.Stop(SIGTERM);
+    EXPECT_TRUE(WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0)
+        << "round " << round << ": the restart after the kill failed; stderr:\n"
+        << restarted.StderrText();
+  }
+  if (!database.is_sqlite()) return stored;
+
+  EXPECT_FALSE(IngestLogHasSegments(db_path)) << "round " << round;
+  const DatabaseState file = ReadDatabase(db_path, target);
+  EXPECT_EQ(file.error, "") << "round " << round;
+  EXPECT_EQ(file.integrity, "ok") << "round " << round << ": PRAGMA integrity_check";
+  EXPECT_EQ(file.foreign_rows, 0) << "round " << round;
+  EXPECT_EQ(file.duplicate_ids, 0) << "round " << round << ": reading ids reused";
+  EXPECT_EQ(file.hour_stats, "") << "round " << round << ": hour_stats disagrees with readings";
+  EXPECT_EQ(file.blocks, "") << "round " << round << ": a reading block is malformed";
+  // The file and the API must tell the same readings; the file adds ids.
+  EXPECT_EQ(file.rows.size(), stored.rows.size()) << "round " << round;
+  for (const auto& [key, row] : file.rows) {
+    auto seen = stored.rows.find(key);
+    EXPECT_TRUE(seen != stored.rows.end() && seen->second.value == row.value)
+        << "round " << round << ": the file's reading " << key << " is not what the API answers";
+    if (::testing::Test::HasFailure()) break;
+  }
+  stored.rows = file.rows;
+  return stored;
+}
+
+// Ids shared by two stored keys, over every ledger.
+int64_t DuplicateIds(const std::vector<Ledger>& ledgers) {
+  std::vector<int64_t> ids;
+  for (const Ledger& ledger : ledgers) ledger.AppendKnownIds(ids);
+  std::sort(ids.begin(), ids.end());
+  return static_cast<int64_t>(ids.size()) -
+         static_cast<int64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+}
+
 // Joins every thread, or aborts the whole test when one is still blocked
 // after the deadline: a hung client must not turn into a hung CI job.
 void JoinAll(std::vector<std::thread>& threads, std::atomic<int>& finished, std::mutex& mutex,
@@ -295,10 +360,12 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
               kClientThreads);
   std::mt19937_64 rng(seed);
 
+  DC_TEST_DATABASE_OR_SKIP();
   TempDir dir;
-  const std::string db_path = dir.path() + "/crash.db";
-  const std::string db_url = "sqlite:" + db_path;
-  const Target target = CreateTarget(db_url, db_path);
+  const TestDatabase database(dir, "crash.db");
+  const std::string& db_url = database.url();
+  const std::string db_path = dir.File("crash.db");  // on SQLite
+  const Target target = CreateTarget(db_url);
   ASSERT_FALSE(::testing::Test::HasFailure()) << "setup failed";
 
   std::vector<Ledger> ledgers;
@@ -358,42 +425,24 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
         << ") before the kill; stderr:\n"
         << server->StderrText();
 
-    // What the killed server acknowledged but had not merged is in its
-    // ingest log; a restart merges it before it listens. The file is read
-    // after a clean stop of that restart, so it alone holds everything.
     const Clock::time_point recovery_start = Clock::now();
-    {
-      ServerProcess recovering(db_url);
-      const int recovered = recovering.Stop(SIGTERM);
-      EXPECT_TRUE(WIFEXITED(recovered) && WEXITSTATUS(recovered) == 0)
-          << "round " << round << ": the restart after the kill failed; stderr:\n"
-          << recovering.StderrText();
-    }
+    const StoredState stored = ReadAfterRestart(database, db_path, target, round);
     const int64_t recovery_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - recovery_start)
             .count();
-    EXPECT_FALSE(IngestLogHasSegments(db_path)) << "round " << round;
-    const DatabaseState database = ReadDatabase(db_path, target);
-    EXPECT_EQ(database.error, "") << "round " << round;
-    EXPECT_EQ(database.integrity, "ok") << "round " << round << ": PRAGMA integrity_check";
-    EXPECT_EQ(database.foreign_rows, 0) << "round " << round;
-    EXPECT_EQ(database.duplicate_ids, 0) << "round " << round << ": reading ids reused";
-    EXPECT_EQ(database.hour_stats, "")
-        << "round " << round << ": hour_stats disagrees with readings";
-    EXPECT_EQ(database.blocks, "") << "round " << round << ": a reading block is malformed";
 
     RoundStats round_stats;
     size_t durable = 0;
     std::vector<std::string> problems;
     for (Ledger& ledger : ledgers) {
-      ledger.VerifyAndResolve(database.rows, target.input_ids, round);
+      ledger.VerifyAndResolve(stored.rows, target.input_ids, round);
       round_stats += ledger.stats();
       durable += ledger.durable_keys();
       for (std::string& problem : ledger.TakeProblems()) problems.push_back(std::move(problem));
     }
     // Rows no ledger accounts for were stored by no request of this test.
     const int64_t unexplained_rows =
-        static_cast<int64_t>(database.rows.size()) - static_cast<int64_t>(durable);
+        static_cast<int64_t>(stored.rows.size()) - static_cast<int64_t>(durable);
 
     std::printf(
         "[crash] round %d/%d: ready %lld ms, kill after %d ms, restart and stop %lld ms; "
@@ -410,7 +459,7 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
         static_cast<long long>(round_stats.rejected),
         static_cast<long long>(round_stats.unknown_requests),
         static_cast<long long>(round_stats.unknown_applied),
-        static_cast<long long>(round_stats.unknown_not_applied), database.rows.size(),
+        static_cast<long long>(round_stats.unknown_not_applied), stored.rows.size(),
         static_cast<long long>(round_stats.lost), static_cast<long long>(round_stats.phantom),
         static_cast<long long>(round_stats.ids_changed),
         static_cast<long long>(round_stats.partial_batches));
@@ -426,8 +475,11 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
     EXPECT_EQ(round_stats.early_disconnects, 0) << "round " << round << ", seed " << seed;
     EXPECT_EQ(round_stats.unexpected_statuses, 0) << "round " << round << ", seed " << seed;
     EXPECT_EQ(unexplained_rows, 0) << "round " << round << ", seed " << seed;
+    // docs/api.md "Identities and setup": reading ids are unique across the
+    // whole server, as the 201s (and on SQLite the file) tell them.
+    EXPECT_EQ(DuplicateIds(ledgers), 0) << "round " << round << ": reading ids reused";
     totals += round_stats;
-    total_rows = static_cast<int64_t>(database.rows.size());
+    total_rows = static_cast<int64_t>(stored.rows.size());
     if (::testing::Test::HasFailure()) break;  // later rounds would only repeat the noise
   }
 
@@ -441,7 +493,7 @@ TEST(CrashTest, AcknowledgedUploadsSurviveKill9) {
 
   std::printf(
       "[crash] summary: %d rounds, %lld readings acknowledged (%lld requests), %lld lost, %lld "
-      "unknown-outcome requests (%lld stored, %lld not), %lld rows in the file, seed %llu\n",
+      "unknown-outcome requests (%lld stored, %lld not), %lld rows stored, seed %llu\n",
       rounds, static_cast<long long>(totals.readings_acknowledged),
       static_cast<long long>(totals.requests_acknowledged), static_cast<long long>(totals.lost),
       static_cast<long long>(totals.unknown_requests),

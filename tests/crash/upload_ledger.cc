@@ -271,7 +271,8 @@ void Ledger::VerifyAndResolve(const StoredRows& rows,
                      : "; found: value " + Shortest(row->value) + " id " + std::to_string(row->id);
       AddProblem(std::move(problem));
     }
-    if (row != nullptr && key.id != 0 && row->id != key.id) {
+    // A row read through the API has no id (0): the 201s alone tell ids then.
+    if (row != nullptr && key.id != 0 && row->id != 0 && row->id != key.id) {
       stats_.ids_changed += 1;
       AddProblem(when + Describe(key, input_ids) + ": id was " + std::to_string(key.id) +
                  ", found " + std::to_string(row->id));
@@ -282,13 +283,19 @@ void Ledger::VerifyAndResolve(const StoredRows& rows,
     key.durable = row != nullptr;
     if (row != nullptr) {
       key.value = row->value;
-      key.id = row->id;
+      if (row->id != 0) key.id = row->id;
     }
   }
   unknown_.reset();
   for (std::vector<size_t>& durable : durable_by_input_) durable.clear();
   for (size_t i = 0; i < keys_.size(); ++i) {
     if (keys_[i].durable) durable_by_input_[keys_[i].input].push_back(i);
+  }
+}
+
+void Ledger::AppendKnownIds(std::vector<int64_t>& ids) const {
+  for (const KeyState& key : keys_) {
+    if (key.durable && key.id != 0) ids.push_back(key.id);
   }
 }
 

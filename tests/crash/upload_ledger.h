@@ -29,9 +29,9 @@ std::string FormatIsoMicros(int64_t micros);
 // timestamp in one integer.
 inline int64_t RowKey(int input, int64_t ts) { return ts * kInputs + input; }
 
-// One row of `readings` as found in the database file.
+// One stored reading, as found in the database file or through the API.
 struct StoredRow {
-  int64_t id = 0;
+  int64_t id = 0;  // 0 when read through the API, which does not show ids
   double value = 0;
 };
 using StoredRows = std::unordered_map<int64_t, StoredRow>;
@@ -126,6 +126,9 @@ class Ledger {
   std::vector<std::string> TakeProblems();
   // Keys known to be stored (acknowledged, or found after a crash).
   size_t durable_keys() const;
+  // Appends the id of each stored key whose id is known (from its 201, or
+  // from the database file).
+  void AppendKnownIds(std::vector<int64_t>& ids) const;
   size_t keys() const { return keys_.size(); }
 
  private:

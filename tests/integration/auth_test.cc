@@ -180,6 +180,7 @@ class CheckOrderTest : public AuthTest {
  protected:
   void SetUp() override {
     AuthTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
     mqtt_ = CreateInput(db_, org_.id, "MQTT");
     // Restart so the MQTT input is known without waiting for the poll.
     server_.reset();

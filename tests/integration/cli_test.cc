@@ -76,7 +76,11 @@ CommandResult RunIn(const std::string& dir, const std::vector<std::string>& args
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override { db_ = dir_.path() + "/datacooee.db"; }
+  void SetUp() override {
+    DC_TEST_DATABASE_OR_SKIP();
+    database_ = std::make_unique<TestDatabase>(dir_);
+    db_ = database_->url();
+  }
 
   CommandResult Run(std::vector<std::string> args) {
     args.insert(args.begin() + (args.size() >= 2 ? 2 : args.size()), {"--db", db_});
@@ -88,7 +92,8 @@ class CliTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::string db_;
+  std::unique_ptr<TestDatabase> database_;
+  std::string db_;  // database_'s URL
 };
 
 // ---- usage --------------------------------------------------------------
@@ -259,7 +264,7 @@ TEST_F(CliTest, OrgCreateImportsTheReferencesCredentialsAndTheyWork) {
 TEST_F(CliTest, OrgCreateRefusesADuplicateId) {
   Json({"org", "create", "--name", "A", "--id", "org-1"});
   EXPECT_TRUE(Refused(Run({"org", "create", "--name", "B", "--id", "org-1"})));
-  EXPECT_EQ(CountRows(db_, "orgs"), 1);
+  EXPECT_EQ(CountCatalog(db_).orgs, 1);
 }
 
 TEST_F(CliTest, OrgCreateRefusesBadIds) {
@@ -271,7 +276,7 @@ TEST_F(CliTest, OrgCreateRefusesBadIds) {
   // Every allowed character, and the longest allowed id.
   Json({"org", "create", "--name", "A", "--id", "Az09+/=._~-"});
   Json({"org", "create", "--name", "A", "--id", std::string(128, 'z')});
-  EXPECT_EQ(CountRows(db_, "orgs"), 2);
+  EXPECT_EQ(CountCatalog(db_).orgs, 2);
 }
 
 TEST_F(CliTest, OrgCreateRefusesShortOrNonPrintableKeys) {
@@ -281,7 +286,7 @@ TEST_F(CliTest, OrgCreateRefusesShortOrNonPrintableKeys) {
     SCOPED_TRACE(key);
     EXPECT_TRUE(Refused(Run({"org", "create", "--name", "A", "--api-key=" + key})));
   }
-  EXPECT_EQ(CountRows(db_, "orgs"), 0);
+  EXPECT_EQ(CountCatalog(db_).orgs, 0);
   Json({"org", "create", "--name", "A", "--api-key", std::string(16, 'k')});
   Json({"org", "create", "--name", "B", "--api-key", "!~" + std::string(126, 'k')});
 }
@@ -330,13 +335,13 @@ TEST_F(CliTest, InputCreateImportsAnIdAndRefusesDuplicatesAcrossOrganisations) {
     SCOPED_TRACE(bad);
     EXPECT_TRUE(Refused(Run({"input", "create", "--org", org.id, "--name", "X", "--id=" + bad})));
   }
-  EXPECT_EQ(CountRows(db_, "inputs"), 1);
+  EXPECT_EQ(CountCatalog(db_).inputs, 1);
 }
 
 TEST_F(CliTest, InputCreateForAnUnknownOrganisationIsRefused) {
   CreateOrg(db_);
   EXPECT_TRUE(Refused(Run({"input", "create", "--org", "nobody", "--name", "X"})));
-  EXPECT_EQ(CountRows(db_, "inputs"), 0);
+  EXPECT_EQ(CountCatalog(db_).inputs, 0);
 }
 
 TEST_F(CliTest, InputCreateTakesTheDataSource) {
@@ -348,7 +353,7 @@ TEST_F(CliTest, InputCreateTakesTheDataSource) {
       Json({"input", "create", "--org", org.id, "--name", "A", "--source", "API"});
   EXPECT_STREQ(api["data_source"].GetString(), "API");
   EXPECT_TRUE(Refused(Run({"input", "create", "--org", org.id, "--name", "F", "--source", "FTP"})));
-  EXPECT_EQ(CountRows(db_, "inputs"), 2);
+  EXPECT_EQ(CountCatalog(db_).inputs, 2);
 }
 
 TEST_F(CliTest, RunningServerAcceptsUploadsToANewInputWithinOneSecond) {
@@ -419,7 +424,7 @@ TEST_F(CliTest, AssetCreateTakesAnIdAndWorksWithoutInputs) {
   EXPECT_TRUE(Refused(Run({"asset", "create", "--org", org.id, "--name", "Dup", "--id", "67"})));
   EXPECT_TRUE(Refused(Run({"asset", "create", "--org", org.id, "--name", "Zero", "--id", "0"})));
   EXPECT_TRUE(Refused(Run({"asset", "create", "--org", org.id, "--name", "Neg", "--id=-3"})));
-  EXPECT_EQ(CountRows(db_, "assets"), 1);
+  EXPECT_EQ(CountCatalog(db_).assets, 1);
 }
 
 TEST_F(CliTest, AssetCommandsRefuseUnknownOrForeignThings) {
@@ -445,8 +450,8 @@ TEST_F(CliTest, AssetCommandsRefuseUnknownOrForeignThings) {
       Refused(Run({"asset", "add-input", "--org", other.id, "--asset", id, "--input", foreign})));
   EXPECT_TRUE(
       Refused(Run({"asset", "add-input", "--org", "nobody", "--asset", id, "--input", mine})));
-  EXPECT_EQ(CountRows(db_, "assets"), 1);
-  EXPECT_EQ(CountRows(db_, "asset_inputs"), 0);
+  EXPECT_EQ(CountCatalog(db_).assets, 1);
+  EXPECT_EQ(CountCatalog(db_).asset_inputs, 0);
 }
 
 // ---- --db ---------------------------------------------------------------
@@ -455,13 +460,13 @@ TEST_F(CliTest, DbOptionWinsOverTheEnvironment) {
   const std::string from_env = dir_.path() + "/env.db";
   const std::string from_flag = dir_.path() + "/flag.db";
   RunJson({"org", "create", "--db", from_flag, "--name", "A"}, {"DATACOOEE_DB=" + from_env});
-  EXPECT_EQ(CountRows(from_flag, "orgs"), 1);
+  EXPECT_EQ(CountCatalog(from_flag).orgs, 1);
   EXPECT_FALSE(std::filesystem::exists(from_env));
 
   // Without --db the environment is used.
   RunJson({"org", "create", "--name", "B"}, {"DATACOOEE_DB=sqlite:" + from_env});
-  EXPECT_EQ(CountRows(from_env, "orgs"), 1);
-  EXPECT_EQ(CountRows(from_flag, "orgs"), 1);
+  EXPECT_EQ(CountCatalog(from_env).orgs, 1);
+  EXPECT_EQ(CountCatalog(from_flag).orgs, 1);
 }
 
 TEST_F(CliTest, SqliteUrlAndBarePathNameTheSameFile) {
@@ -471,7 +476,7 @@ TEST_F(CliTest, SqliteUrlAndBarePathNameTheSameFile) {
   }();
   rapidjson::Document input =
       RunJson({"input", "create", "--db", db_, "--org", org.id, "--name", "I"});
-  EXPECT_EQ(CountRows(db_, "inputs"), 1);
+  EXPECT_EQ(CountCatalog(db_).inputs, 1);
 
   // Relative paths, with and without the scheme, from the working directory.
   CommandResult relative =
@@ -482,7 +487,7 @@ TEST_F(CliTest, SqliteUrlAndBarePathNameTheSameFile) {
   CommandResult rel_input = RunIn(dir_.path(), {"input", "create", "--db", "rel.db", "--org",
                                                 rel_org["id"].GetString(), "--name", "I"});
   EXPECT_EQ(rel_input.exit_code, 0);
-  EXPECT_EQ(CountRows(dir_.path() + "/rel.db", "inputs"), 1);
+  EXPECT_EQ(CountCatalog(dir_.path() + "/rel.db").inputs, 1);
 
   // And the server, given the URL form, serves what the bare path made.
   ServerProcess server("sqlite:" + db_);

@@ -18,6 +18,7 @@ class FetchBoundTest : public FetchTest {
  protected:
   void SetUp() override {
     FetchTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
     server_.reset();
     server_ = std::make_unique<ServerProcess>(
         db_, std::vector<std::string>{},

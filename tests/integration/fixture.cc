@@ -5,7 +5,6 @@
 #include <rapidjson/writer.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +18,8 @@
 #include <sstream>
 #include <thread>
 
-#include "support/file_readings.h"
+#include "storage/postgres/pg_url.h"
+#include "storage/store_factory.h"
 #include "support/ingest_log_files.h"
 
 namespace dc::testing {
@@ -65,46 +65,49 @@ bool IsDigits(std::string_view text) {
   return true;
 }
 
-// A read-only connection to the server's SQLite file, opened once the server
-// has merged every reading it acknowledged into the file.
-class ReadOnlyDb {
- public:
-  explicit ReadOnlyDb(const std::string& path) {
+// The store at `db_url`, opened as a setup command opens it: catalog only,
+// beside a running server. Null, after a test failure, when it cannot be.
+// A SQLite server keeps what it acknowledged in its ingest log until it
+// merges it into the file, so a SQLite store is opened once that is done.
+std::unique_ptr<Store> OpenCatalogOnly(const std::string& db_url) {
+  if (!postgres::IsPostgresUrl(db_url)) {
+    const std::string path = db_url.starts_with("sqlite:") ? db_url.substr(7) : db_url;
     if (!WaitUntilMerged(path)) ADD_FAILURE() << "the ingest log of " << path << " stays unmerged";
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db_);
-    }
-    sqlite3_busy_timeout(db_, 5000);
   }
-  ~ReadOnlyDb() { sqlite3_close(db_); }
-
-  // Prepares `sql` and binds text parameters; the caller steps it.
-  sqlite3_stmt* Prepare(const std::string& sql, const std::vector<std::string>& texts) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      ADD_FAILURE() << "cannot prepare " << sql << ": " << sqlite3_errmsg(db_);
-      return nullptr;
-    }
-    for (size_t i = 0; i < texts.size(); ++i) {
-      sqlite3_bind_text(stmt, static_cast<int>(i + 1), texts[i].c_str(), -1, SQLITE_TRANSIENT);
-    }
-    return stmt;
+  Result<std::unique_ptr<Store>> store = OpenStore(db_url, StoreOptions{.write_readings = false});
+  if (!store) {
+    ADD_FAILURE() << "cannot open " << db_url << ": " << store.error().ToString();
+    return nullptr;
   }
+  return std::move(*store);
+}
 
-  int64_t Count(const std::string& sql, const std::vector<std::string>& texts) {
-    sqlite3_stmt* stmt = Prepare(sql, texts);
-    if (stmt == nullptr) return -1;
-    int64_t count = -1;
-    if (sqlite3_step(stmt) == SQLITE_ROW) count = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return count;
+// The catalog of `store` (empty after a test failure).
+CatalogData CatalogOf(Store& store) {
+  Result<CatalogData> catalog = store.LoadCatalog();
+  if (!catalog) {
+    ADD_FAILURE() << "cannot load the catalog: " << catalog.error().ToString();
+    return {};
   }
+  return std::move(*catalog);
+}
 
-  sqlite3* get() const { return db_; }
+// The pk of input `input_id`, 0 when there is none.
+int64_t InputPk(const CatalogData& catalog, const std::string& input_id) {
+  for (const Input& input : catalog.inputs) {
+    if (input.id == input_id) return input.pk;
+  }
+  return 0;
+}
 
- private:
-  sqlite3* db_ = nullptr;
-};
+int64_t ReadingsOf(Store& store, int64_t input_pk) {
+  Result<int64_t> count = store.CountReadings(input_pk);
+  if (!count) {
+    ADD_FAILURE() << "cannot count readings: " << count.error().ToString();
+    return 0;
+  }
+  return *count;
+}
 
 }  // namespace
 
@@ -420,41 +423,64 @@ std::string ErrorDetail(const HttpResponse& response) {
   return JsonEquals(response.body, expected);
 }
 
-int64_t CountReadings(const std::string& db_path, const std::string& input_id) {
-  ReadOnlyDb db(db_path);
-  return db.Count(
-      "SELECT coalesce(sum(b.count), 0) FROM reading_blocks b JOIN inputs i ON b.input_pk = i.pk "
-      "WHERE i.id = ?1",
-      {input_id});
+int64_t CountReadings(const std::string& db_url, const std::string& input_id) {
+  std::unique_ptr<Store> store = OpenCatalogOnly(db_url);
+  if (store == nullptr) return 0;
+  const int64_t pk = InputPk(CatalogOf(*store), input_id);
+  return pk == 0 ? 0 : ReadingsOf(*store, pk);
 }
 
-int64_t CountAllReadings(const std::string& db_path) {
-  ReadOnlyDb db(db_path);
-  return db.Count("SELECT coalesce(sum(count), 0) FROM reading_blocks", {});
+int64_t CountAllReadings(const std::string& db_url) {
+  std::unique_ptr<Store> store = OpenCatalogOnly(db_url);
+  if (store == nullptr) return 0;
+  int64_t total = 0;
+  for (const Input& input : CatalogOf(*store).inputs) total += ReadingsOf(*store, input.pk);
+  return total;
 }
 
-int64_t CountRows(const std::string& db_path, const std::string& table) {
-  ReadOnlyDb db(db_path);
-  return db.Count("SELECT count(*) FROM " + table, {});
-}
-
-std::optional<StoredReading> FindReading(const std::string& db_path, const std::string& input_id,
+std::optional<StoredReading> FindReading(const std::string& db_url, const std::string& input_id,
                                          int64_t timestamp_micros) {
-  ReadOnlyDb db(db_path);
-  const int64_t input_pk = db.Count("SELECT pk FROM inputs WHERE id = ?1", {input_id});
-  for (const FileReading& file : ReadFileReadings(db.get(), input_pk)) {
-    const Reading& reading = file.stored.reading;
-    if (reading.timestamp.micros != timestamp_micros) continue;
-    StoredReading r;
-    r.id = file.stored.id;
-    r.value = reading.value;
-    r.latitude = reading.latitude;
-    r.longitude = reading.longitude;
-    if (!reading.x_axis_value.empty()) r.x_axis_value = reading.x_axis_value;
-    if (!reading.metadata.empty()) r.metadata = reading.metadata;
-    return r;
+  std::unique_ptr<Store> store = OpenCatalogOnly(db_url);
+  if (store == nullptr) return std::nullopt;
+  const int64_t pk = InputPk(CatalogOf(*store), input_id);
+  if (pk == 0) return std::nullopt;
+  Result<std::optional<::dc::StoredReading>> found =
+      store->FindReading(pk, Timestamp{timestamp_micros});
+  if (!found) {
+    ADD_FAILURE() << "cannot read a reading: " << found.error().ToString();
+    return std::nullopt;
   }
-  return std::nullopt;
+  if (!found->has_value()) return std::nullopt;
+  const Reading& reading = (*found)->reading;
+  StoredReading r;
+  r.id = (*found)->id;
+  r.value = reading.value;
+  r.latitude = reading.latitude;
+  r.longitude = reading.longitude;
+  if (!reading.x_axis_value.empty()) r.x_axis_value = reading.x_axis_value;
+  if (!reading.metadata.empty()) r.metadata = reading.metadata;
+  return r;
+}
+
+CatalogCounts CountCatalog(const std::string& db_url) {
+  std::unique_ptr<Store> store = OpenCatalogOnly(db_url);
+  if (store == nullptr) return {};
+  const CatalogData catalog = CatalogOf(*store);
+  CatalogCounts counts;
+  counts.orgs = static_cast<int64_t>(catalog.orgs.size());
+  counts.inputs = static_cast<int64_t>(catalog.inputs.size());
+  counts.assets = static_cast<int64_t>(catalog.assets.size());
+  for (const Asset& asset : catalog.assets) {
+    counts.asset_inputs += static_cast<int64_t>(asset.input_ids.size());
+  }
+  return counts;
+}
+
+std::string StoredKeyHash(const std::string& db_url, const std::string& org_id) {
+  std::unique_ptr<Store> store = OpenCatalogOnly(db_url);
+  if (store == nullptr) return "";
+  Result<Organisation> org = store->FindOrg(org_id);
+  return org ? org->key_hash : "";
 }
 
 bool PollUntil(std::chrono::milliseconds timeout, const std::function<bool()>& condition) {
@@ -507,7 +533,9 @@ std::optional<int> StopWithin(ServerProcess& server, int signal,
 }
 
 void ServerTest::SetUp() {
-  db_ = dir_.path() + "/datacooee.db";
+  DC_TEST_DATABASE_OR_SKIP();
+  database_ = std::make_unique<TestDatabase>(dir_);
+  db_ = database_->url();
   org_ = CreateOrg(db_);
   input_ = CreateInput(db_, org_.id);
   ASSERT_FALSE(org_.id.empty());
@@ -1037,7 +1065,9 @@ namespace {
 }
 
 void FetchTest::SetUp() {
-  db_ = dir_.path() + "/datacooee.db";
+  DC_TEST_DATABASE_OR_SKIP();
+  database_ = std::make_unique<TestDatabase>(dir_);
+  db_ = database_->url();
   // Each CLI run costs a process start (slow under ASan): after the first,
   // which makes the file, independent ones run at once.
   org_ = CreateOrg(db_, "Acme");
@@ -1123,7 +1153,7 @@ FetchResponse FetchTest::Fetch(const std::string& path_and_query) {
 
 void FetchDataTest::SetUp() {
   FetchTest::SetUp();
-  if (HasFatalFailure()) return;
+  if (HasFatalFailure() || IsSkipped()) return;
   boiler_readings_ = BoilerReadings();
   pump_readings_ = PumpReadings();
   meter_readings_ = MeterReadings();

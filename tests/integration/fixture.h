@@ -2,7 +2,9 @@
 
 // Shared helpers for the integration tests: organisations and inputs made
 // with the real CLI, upload bodies, JSON and error-body assertions, and a
-// read-only look into the SQLite file.
+// look into the database through the Store interface. The fixtures run
+// their server on SQLite, or on PostgreSQL in the "pg." and "citus." runs
+// (support/test_database.h).
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -20,6 +22,7 @@
 #include "support/http_client.h"
 #include "support/server_process.h"
 #include "support/test_certificate.h"
+#include "support/test_database.h"
 
 namespace dc::testing {
 
@@ -111,8 +114,11 @@ std::string ErrorDetail(const HttpResponse& response);
                                      const std::string& input_id, std::string* id = nullptr);
 
 // ---- Storage ------------------------------------------------------------
+// What the database at `db_url` (a SQLite path or a PostgreSQL URL) holds,
+// read through the Store interface as any backend answers it, opened for its
+// catalog only (the server may be running).
 
-// What the SQLite file holds for one reading.
+// One stored reading.
 struct StoredReading {
   int64_t id = 0;
   double value = 0;
@@ -122,12 +128,23 @@ struct StoredReading {
   std::optional<std::string> metadata;
 };
 
-// Opens the SQLite file at `db_path` read-only (the server may be running).
-int64_t CountReadings(const std::string& db_path, const std::string& input_id);
-int64_t CountAllReadings(const std::string& db_path);
-int64_t CountRows(const std::string& db_path, const std::string& table);
-std::optional<StoredReading> FindReading(const std::string& db_path, const std::string& input_id,
+// Readings of input `input_id` (0 when there is no such input), of every input.
+int64_t CountReadings(const std::string& db_url, const std::string& input_id);
+int64_t CountAllReadings(const std::string& db_url);
+std::optional<StoredReading> FindReading(const std::string& db_url, const std::string& input_id,
                                          int64_t timestamp_micros);
+
+// How many of each the catalog holds; `asset_inputs` counts the places in
+// all assets.
+struct CatalogCounts {
+  int64_t orgs = 0;
+  int64_t inputs = 0;
+  int64_t assets = 0;
+  int64_t asset_inputs = 0;
+};
+CatalogCounts CountCatalog(const std::string& db_url);
+// The key hash stored for organisation `org_id` ("" when none).
+std::string StoredKeyHash(const std::string& db_url, const std::string& org_id);
 
 // ---- Processes ----------------------------------------------------------
 
@@ -328,7 +345,8 @@ class FetchTest : public ::testing::Test {
   static Headers CredentialsOf(const OrgInfo& org);
 
   TempDir dir_;
-  std::string db_;  // path of the SQLite file
+  std::unique_ptr<TestDatabase> database_;
+  std::string db_;  // database_'s URL, for --db
   OrgInfo org_;
   InputInfo boiler_;
   InputInfo pump_;
@@ -371,7 +389,8 @@ class ServerTest : public ::testing::Test {
   HttpResponse Upload(const std::string& body) { return Upload(body, UploadHeaders(org_)); }
 
   TempDir dir_;
-  std::string db_;  // path of the SQLite file
+  std::unique_ptr<TestDatabase> database_;
+  std::string db_;  // database_'s URL, for --db
   OrgInfo org_;
   std::string input_;
   std::unique_ptr<ServerProcess> server_;

@@ -9,7 +9,6 @@
 // metadata, x-axis values and reading values carry a marker of their own, so
 // a leak shows as a marker in the bytes of an answer.
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -236,7 +235,9 @@ const std::vector<RelationshipPlacement>& RelationshipPlacements() {
 class TenancyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = dir_.path() + "/datacooee.db";
+    DC_TEST_DATABASE_OR_SKIP();
+    database_ = std::make_unique<TestDatabase>(dir_);
+    db_ = database_->url();
     tenants_.resize(3);
     tenants_[0].tag = "acme7q";
     tenants_[0].name = "Acme 7Q Ltd";
@@ -251,7 +252,7 @@ class TenancyTest : public ::testing::Test {
     tenants_[2].asset_id = 880033;
     tenants_[2].value_base = 3000;
 
-    // The first command makes the file; independent ones then run at once
+    // The first command makes the database; independent ones then run at once
     // (each CLI run is a process start, slow under ASan).
     tenants_[0].org = CreateOrg(db_, tenants_[0].name);
     ASSERT_FALSE(tenants_[0].org.id.empty());
@@ -484,7 +485,7 @@ class TenancyTest : public ::testing::Test {
     return kinds;
   }
 
-  // Every piece of stored data, as each owner sees it and as the file holds
+  // Every piece of stored data, as each owner sees it and as the database holds
   // it: raw readings with every field, statistics, row counts.
   std::map<std::string, std::string> State() const {
     std::map<std::string, std::string> state;
@@ -506,12 +507,13 @@ class TenancyTest : public ::testing::Test {
       }
       state[tenant.tag + " mqtt: rows"] = std::to_string(CountReadings(db_, tenant.mqtt.id));
     }
-    state["readings in the file"] = std::to_string(CountAllReadings(db_));
+    state["readings stored"] = std::to_string(CountAllReadings(db_));
     return state;
   }
 
   TempDir dir_;
-  std::string db_;
+  std::unique_ptr<TestDatabase> database_;
+  std::string db_;  // database_'s URL
   std::vector<Tenant> tenants_;
   std::unique_ptr<ServerProcess> server_;
 };
@@ -809,25 +811,6 @@ TEST_F(TenancyTest, ForeignAndMissingIdsTakeTheSameTime) {
 
 // ---- Key rotation -------------------------------------------------------------
 
-// The key hash the file holds for organisation `org_id`, read through
-// `db` (read-only; the server and the CLI write the file meanwhile).
-std::string StoredKeyHash(sqlite3* db, const std::string& org_id) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT key_hash FROM orgs WHERE id = ?1", -1, &stmt, nullptr) !=
-      SQLITE_OK) {
-    ADD_FAILURE() << "cannot prepare: " << sqlite3_errmsg(db);
-    return "";
-  }
-  sqlite3_bind_text(stmt, 1, org_id.c_str(), -1, SQLITE_TRANSIENT);
-  std::string hash;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    hash.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
-                static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
-  }
-  sqlite3_finalize(stmt);
-  return hash;
-}
-
 // (Moved here from cli_test, and extended from the upload to every endpoint
 // kind, with the time it takes.)
 TEST_F(TenancyTest, RotatedKeyIsRefusedOnEveryEndpointWithinOneSecond) {
@@ -886,13 +869,10 @@ TEST_F(TenancyTest, RotatedKeyIsRefusedOnEveryEndpointWithinOneSecond) {
   const std::vector<int> initially = statuses(me.org.api_key);
   ASSERT_TRUE(all(initially, true)) << describe(initially);
 
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  const std::string old_hash = StoredKeyHash(db, me.org.id);
+  const std::string old_hash = StoredKeyHash(db_, me.org.id);
   ASSERT_FALSE(old_hash.empty());
 
-  // The CLI runs on its own; the moment its commit is visible in the file
+  // The CLI runs on its own; the moment its commit is visible in the database
   // is when the clock starts.
   const auto cli_started = Clock::now();
   auto rotation = std::async(std::launch::async, [&] {
@@ -900,14 +880,13 @@ TEST_F(TenancyTest, RotatedKeyIsRefusedOnEveryEndpointWithinOneSecond) {
   });
   std::optional<Clock::time_point> committed;
   while (!committed && Clock::now() - cli_started < std::chrono::seconds(30)) {
-    if (StoredKeyHash(db, me.org.id) != old_hash) {
+    if (StoredKeyHash(db_, me.org.id) != old_hash) {
       committed = Clock::now();
     } else {
       std::this_thread::sleep_for(milliseconds(2));
     }
   }
-  sqlite3_close(db);
-  ASSERT_TRUE(committed.has_value()) << "rotate-key changed nothing in the file";
+  ASSERT_TRUE(committed.has_value()) << "rotate-key changed nothing in the database";
 
   // Poll every endpoint kind until the old key is refused on all of them.
   // An old-key request accepted (not 401) that was sent at time T proves

@@ -21,6 +21,12 @@ PgStore::PgStore(std::string conninfo, const StoreOptions& options, bool citus)
       citus_(citus),
       pool_(conninfo_, static_cast<size_t>(std::max(options.read_connections, 1))) {}
 
+Status UseDatabaseTools() {
+  return Status::InvalidArgument(
+      "datacooee backup and restore make and take SQLite files; back a PostgreSQL database up "
+      "with its own tools (pg_dump, or a base backup with WAL archiving: docs/postgresql.md)");
+}
+
 Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& conninfo,
                                                const StoreOptions& options) {
   Result<PgConnection> connection = PgConnection::Open(conninfo);
@@ -139,9 +145,7 @@ uint64_t PgStore::SizeOnDisk() {
 Result<BackupSummary> PgStore::BackupTo(const std::string& path, bool overwrite) {
   (void)path;
   (void)overwrite;
-  return Status::InvalidArgument(
-      "datacooee backup makes SQLite files; back a PostgreSQL database up with its own tools "
-      "(pg_dump, or a base backup with WAL archiving: docs/postgresql.md)");
+  return UseDatabaseTools();
 }
 
 }  // namespace dc::postgres

@@ -14,6 +14,10 @@
 
 namespace dc::postgres {
 
+// Why `datacooee backup` and `restore` refuse a PostgreSQL database: they
+// make and take SQLite files, and PostgreSQL has tools of its own.
+Status UseDatabaseTools();
+
 // PgStore is Store on PostgreSQL or a Citus cluster (docs/postgresql.md).
 // It keeps no state of its own that a crash could lose: a WriteBatches
 // that returned OK has committed (synchronous_commit on), in one

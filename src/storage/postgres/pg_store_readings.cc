@@ -14,11 +14,13 @@
 //   5. COMMIT, with synchronous_commit on: then, and only then, is the
 //      call acknowledged. Any failure rolls everything back.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <tuple>
 
 #include "domain/decimal.h"
+#include "metrics/histogram.h"
 #include "storage/core/batch_rules.h"
 #include "storage/core/hour_math.h"
 #include "storage/core/hour_rollup.h"
@@ -248,7 +250,13 @@ Result<std::vector<std::vector<int64_t>>> PgStore::WriteBatches(
           c.Query(kReplaceHours.c_str(), recomputed.AsParams(), "storing hour aggregates");
       if (!done) return done.error();
     }
+    // The commit is the durable step here: with synchronous_commit on it
+    // returns once PostgreSQL has flushed its WAL.
+    const auto commit_start = std::chrono::steady_clock::now();
     DC_RETURN_IF_ERROR(transaction->Commit("storing readings"));
+    if (options_.sync_seconds != nullptr) {
+      options_.sync_seconds->ObserveDuration(std::chrono::steady_clock::now() - commit_start);
+    }
 
     for (size_t b = 0; b < batches.size(); ++b) {
       ids[b].reserve(batches[b]->readings.size());
