@@ -21,7 +21,7 @@ TestDatabase::TestDatabase(const TempDir& dir, const std::string& file_name) {
   }
   const std::optional<std::string> server = PostgresTestServerUrl();
   if (!server) return;  // MissingTestDatabase() says why
-  schema_ = std::make_unique<PostgresTestSchema>(*server);
+  schema_ = std::make_unique<PostgresTestSchema>(*server, PostgresTestSchema::Lifetime::kRecycled);
   url_ = schema_->Url();
 }
 
