@@ -11,6 +11,7 @@ import time
 from side_by_side import dataset as ds
 from side_by_side import common, make_bodies, procstat, report, results_file
 from side_by_side.sys_datacooee import Datacooee
+from side_by_side.sys_datacooee_pg import DatacooeeOnPostgres
 from side_by_side.sys_influx import Influx
 from side_by_side.sys_nginx import Nginx
 from side_by_side.sys_postgres import Postgres
@@ -102,7 +103,7 @@ def run_system(s, cfg, res, notes):
                 log(f"{name} W2 rep {rep + 1}: {cfg.total:,} readings in {secs:.1f} s = "
                     f"{cfg.total / secs:,.0f}/s{merged}, server {cores:.2f} cores")
             if getattr(s, "commit_log", None):
-                notes.append(f"datacooee's W1 server, at its end: {s.commit_log[0]}; "
+                notes.append(f"{name}'s W1 server, at its end: {s.commit_log[0]}; "
                              f"after the W2 loads: {'; '.join(s.commit_log[1:])}")
             began = time.monotonic()
             size = s.bytes_on_disk()
@@ -147,7 +148,7 @@ def run_system(s, cfg, res, notes):
             log(f"{name} W4: {SMALL_INPUT} median {sorted(small)[len(small) // 2] * 1000:.2f} ms, "
                 f"{ds.input_id(ds.BIG_INDEX)} median {sorted(big)[len(big) // 2] * 1000:.2f} ms")
     finally:
-        s.stop()
+        getattr(s, "close", s.stop)()
         log(f"== {name}: stopped")
 
 
@@ -167,6 +168,8 @@ def main():
     makers = {
         "nginx": lambda: Nginx(cfg.work, cfg.data_dir, os.cpu_count()),
         "datacooee": lambda: Datacooee(cfg.binary, cfg.work, cfg.data_dir),
+        "datacooee-pg": lambda: DatacooeeOnPostgres(cfg.binary, cfg.work, cfg.data_dir, "postgres"),
+        "datacooee-citus": lambda: DatacooeeOnPostgres(cfg.binary, cfg.work, cfg.data_dir, "citus"),
         "influxdb": lambda: Influx(cfg.work, cfg.data_dir),
         "postgresql": lambda: Postgres(cfg.work, cfg.data_dir),
     }

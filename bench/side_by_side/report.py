@@ -1,10 +1,17 @@
 """The results table: one row per workload figure, one column per system
-(median of the repetitions, with min–max), and the ratios datacooee/peer;
+that ran (median of the repetitions, with min–max), and the ratios
+datacooee/peer;
 printed as text and written as Markdown."""
 import statistics
 
-SYSTEMS = ["datacooee", "InfluxDB", "PostgreSQL", "nginx"]
-PEERS = ["InfluxDB", "PostgreSQL", "nginx"]
+SYSTEMS = ["datacooee", "datacooee on PostgreSQL", "datacooee on Citus", "InfluxDB", "PostgreSQL",
+           "nginx"]
+# (column title, datacooee's flavour, peer): the ratios shown.
+RATIOS = [("datacooee/InfluxDB", "datacooee", "InfluxDB"),
+          ("datacooee/PostgreSQL", "datacooee", "PostgreSQL"),
+          ("datacooee/nginx", "datacooee", "nginx"),
+          ("on PostgreSQL/PostgreSQL", "datacooee on PostgreSQL", "PostgreSQL"),
+          ("on Citus/PostgreSQL", "datacooee on Citus", "PostgreSQL")]
 
 
 class Results:
@@ -57,15 +64,17 @@ def _ratio(a, b):
 def rows(results, labels, no_ratio=()):
     """labels: [(metric, text)]; metrics in no_ratio get no ratio cells.
     Returns header and rows of strings."""
-    header = ["workload"] + SYSTEMS + [f"datacooee/{p}" for p in PEERS]
+    ran = [s for s in SYSTEMS if any(s in by_system for by_system in results.values.values())]
+    ratios = [r for r in RATIOS if r[1] in ran and r[2] in ran]
+    header = ["workload"] + ran + [title for title, _, _ in ratios]
     out = []
     for metric, text in labels:
         if metric not in results.values:
             continue
-        line = [text] + [cell(results.get(metric, s)) for s in SYSTEMS]
-        d = results.median(metric, "datacooee")
-        line += [("" if metric in no_ratio else _ratio(d, results.median(metric, p)))
-                 for p in PEERS]
+        line = [text] + [cell(results.get(metric, s)) for s in ran]
+        line += [("" if metric in no_ratio else
+                  _ratio(results.median(metric, ours), results.median(metric, peer)))
+                 for _, ours, peer in ratios]
         out.append(line)
     return header, out
 

@@ -18,6 +18,14 @@ GUARANTEES = """\
   every API read first waits for the merge of its input's acknowledged
   readings, so a reading is readable as soon as its `201` is sent. "W2 until
   merged" counts until the tables hold the whole load.
+- **datacooee on PostgreSQL / on Citus** (`serve --db postgresql://…` on
+  database servers `scripts/db-cluster` starts: one PostgreSQL 15, or a Citus
+  12.1 coordinator and two workers, PostgreSQL's durability defaults): a
+  `201` is sent only after the upload's transaction committed (uploads
+  that arrive together share one transaction: binary `COPY` into a staging
+  table and one upsert into `readings` and the hour aggregates). Nothing
+  is merged later. Their RSS and CPU rows are the datacooee server's alone;
+  the database servers share the same cores.
 - **InfluxDB 1.6** (`[data] wal-fsync-delay = "0s"`, set explicitly): a
   `/write` answers `204` only after its points were appended to the shard's
   WAL segment and that file was fsynced (the tsm1 WAL's `writeToLog` waits for
@@ -129,6 +137,14 @@ def _targets(res):
     add("W5 ≤ 0.5× PostgreSQL bytes/reading", r and f"{r:.2f}×", r is not None and r <= 0.5)
     v = m("rss_w1", "datacooee")
     add("datacooee RSS under W1 < 200 MB", v and f"{v:.0f} MB", v is not None and v < 200)
+    for ours in ("datacooee on PostgreSQL", "datacooee on Citus"):
+        r = ratio(m("w1", ours), m("w1", "PostgreSQL"))
+        add(f"{ours}: W1 ≥ 2× PostgreSQL's single-row inserts", r and f"{r:.2f}×",
+            r is not None and r >= 2)
+        r = ratio(m("w2", ours), m("w2", "PostgreSQL"))
+        add(f"{ours}: W2 ≥ 1× PostgreSQL's COPY", r and f"{r:.2f}×", r is not None and r >= 1)
+        v = m("w4_big", ours)
+        add(f"{ours}: W4 on the big input < 20 ms", v and f"{v:.1f} ms", v is not None and v < 20)
     return out
 
 

@@ -50,10 +50,17 @@ class Datacooee:
                 if name.startswith(os.path.basename(self.db)):
                     os.remove(os.path.join(self.dir, name))
             shutil.copyfile(self.template, self.db)
+        self._spawn()
+
+    def _serve_command(self):
+        return [self.binary, "serve", "--db", f"sqlite:{self.db}", "--listen", "127.0.0.1:0",
+                "--sync", "full"]
+
+    def _spawn(self):
+        """Starts the server; returns once it listens (its port in self.port)."""
         out = os.path.join(self.dir, "stdout")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--db", f"sqlite:{self.db}", "--listen", "127.0.0.1:0",
-             "--sync", "full"],
+            self._serve_command(),
             stdout=open(out, "w"), stderr=open(os.path.join(self.dir, "stderr"), "a"))
         common.remember_pid(self.work, self.proc.pid)
         for _ in range(600):

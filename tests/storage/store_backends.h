@@ -5,7 +5,6 @@
 #include <string>
 
 #include "common/result.h"
-#include "storage/postgres/pg_store.h"
 #include "storage/store_factory.h"
 #include "support/postgres_test_db.h"
 #include "support/temp_dir.h"
@@ -33,8 +32,7 @@ class SqliteBackend {
 };
 
 // PostgreSQL, or Citus in the "citus." rerun (support/postgres_test_db.h):
-// a schema of its own per test. Opened as PgStore directly, not through
-// OpenStore, which does not take postgresql:// URLs yet.
+// a schema of its own per test, opened by URL as the server opens it.
 class PostgresBackend {
  public:
   static constexpr const char* kName = "Postgres";
@@ -49,9 +47,7 @@ class PostgresBackend {
   bool Required() const { return PostgresRequired(); }
 
   Result<std::unique_ptr<Store>> Open(const StoreOptions& options) const {
-    Result<std::unique_ptr<postgres::PgStore>> store = postgres::PgStore::Open(Url(), options);
-    if (!store) return store.error();
-    return std::unique_ptr<Store>(std::move(*store));
+    return OpenStore(Url(), options);
   }
   std::string Url() const { return schema_ ? schema_->Url() : ""; }
 

@@ -29,6 +29,14 @@ Result<PgLease> PgPool::Borrow() {
   return PgLease(this, std::make_unique<PgConnection>(std::move(*opened)));
 }
 
+void PgPool::Adopt(PgConnection connection) {
+  std::lock_guard lock(mutex_);
+  if (open_ >= size_ || connection.broken()) return;
+  ++open_;
+  idle_.push_back(std::make_unique<PgConnection>(std::move(connection)));
+  returned_.notify_one();
+}
+
 void PgPool::Return(std::unique_ptr<PgConnection> connection) {
   std::lock_guard lock(mutex_);
   if (connection->broken()) {

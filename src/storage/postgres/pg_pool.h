@@ -45,6 +45,12 @@ class PgPool {
   // Unavailable when a new connection cannot be opened.
   Result<PgLease> Borrow();
 
+  // Keeps `connection`, opened elsewhere on the same database, as an idle
+  // one when there is room (else closes it): the store's first connection,
+  // which ran the migrations, serves its first borrower instead of a new
+  // one (on Citus every new session also opens its own to the workers).
+  void Adopt(PgConnection connection);
+
  private:
   friend class PgLease;
   void Return(std::unique_ptr<PgConnection> connection);

@@ -16,6 +16,16 @@ std::string Describe(std::string_view what, std::string_view message) {
   return text;
 }
 
+// Citus reports a worker lost in the middle of a transaction (a connection
+// it had already opened there) as an internal error, SQLSTATE XX000, with
+// this message (remote_transaction.c); a worker it cannot reach at all is
+// 08006 like any connection failure. Both mean "try again when the node is
+// back" (docs/scaling.md, "When a node is down").
+bool IsLostCitusNode(std::string_view sqlstate, std::string_view message) {
+  return sqlstate == "XX000" &&
+         message.find("failure on connection marked as essential") != std::string_view::npos;
+}
+
 }  // namespace
 
 Status StatusFromSqlState(std::string_view sqlstate, std::string_view message,
@@ -28,7 +38,7 @@ Status StatusFromSqlState(std::string_view sqlstate, std::string_view message,
   // cancel), 58 system error (I/O), 40 transaction rollback (serialization
   // failure, deadlock), 25006 read-only transaction (a standby).
   if (cls == "08" || cls == "53" || cls == "57" || cls == "58" || cls == "40" ||
-      sqlstate == "25006") {
+      sqlstate == "25006" || IsLostCitusNode(sqlstate, message)) {
     return Status::Unavailable(detail);
   }
   // 22 data exception, 23 integrity constraint violation.

@@ -34,7 +34,9 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& conninfo,
   DC_RETURN_IF_ERROR(MigratePg(*connection));
   Result<bool> citus = HasCitus(*connection);
   if (!citus) return citus.error();
-  return std::unique_ptr<PgStore>(new PgStore(conninfo, options, *citus));
+  auto store = std::unique_ptr<PgStore>(new PgStore(conninfo, options, *citus));
+  store->pool_.Adopt(std::move(*connection));
+  return store;
 }
 
 Status PgStore::CreateOrg(const Organisation& org) {
