@@ -89,10 +89,14 @@ class DatacooeeOnPostgres(Datacooee):
         not counted (as for the PostgreSQL anchor)."""
         self.prepare_reads()
         total = 0
+        # Citus hides the shards from pg_class on the workers unless told
+        # otherwise.
+        show = "SET citus.override_table_visibility TO off; " if self.kind == "citus" else ""
         for node in self._nodes():
             total += int(self._superuser_sql(
-                node, "SELECT coalesce(sum(pg_total_relation_size(oid)), 0) FROM pg_class "
-                      "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace").strip())
+                node, show + "SELECT coalesce(sum(pg_total_relation_size(oid)), 0) FROM pg_class "
+                      "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace").strip()
+                .splitlines()[-1])
         return total
 
     def close(self):

@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("datacooee ") + DATACOOEE_VERSION);
   std::string db_url = DefaultDbUrl();
   app.add_option("--db", db_url,
-                 "database URL: sqlite:PATH or PATH, or postgresql://user[:password]@host:port/db or a libpq keyword string (default ./datacooee.db, or $DATACOOEE_DB)");
+                 "database URL: sqlite:PATH or PATH, or postgresql://user[:password]@host:port/db "
+                 "or a libpq keyword string (default ./datacooee.db, or $DATACOOEE_DB)");
 
   int exit_code = 0;
 

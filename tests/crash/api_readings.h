@@ -13,9 +13,10 @@ namespace dc::testing::crash {
 // crash test uploads to: the check that holds on every backend (on
 // PostgreSQL there is no file to look into, and docs/api.md is the promise).
 struct ApiState {
-  StoredRows rows;         // every reading, ids unknown (0): the API does not show them
-  std::string error;       // a failed or malformed answer, "" when none
-  std::string statistics;  // "" when count, min, max and sum agree with `rows`, else the first mismatch
+  StoredRows rows;    // every reading, ids unknown (0): the API does not show them
+  std::string error;  // a failed or malformed answer, "" when none
+  std::string
+      statistics;  // "" when count, min, max and sum agree with `rows`, else the first mismatch
 };
 
 // Pages through every reading of each input with the raw fetch endpoint

@@ -36,13 +36,13 @@
 #include "crash/api_readings.h"
 #include "crash/upload_ledger.h"
 #include "storage/hour_stats_check.h"
+#include "storage/store_factory.h"
 #include "support/file_readings.h"
 #include "support/hang_watchdog.h"
 #include "support/http_client.h"
 #include "support/ingest_log_files.h"
 #include "support/server_process.h"
 #include "support/test_database.h"
-#include "storage/store_factory.h"
 
 namespace dc::testing::crash {
 namespace {
@@ -288,8 +288,8 @@ StoredState ReadAfterRestart(const TestDatabase& database, const std::string& db
     ServerProcess restarted(database.url());
     const ApiState api = ReadThroughApi(restarted.port(), target.Credentials(), target.input_ids);
     EXPECT_EQ(api.error, "") << "round " << round;
-    EXPECT_EQ(api.statistics, "")
-        << "round " << round << ": statistics disagree with the raw readings";
+    EXPECT_EQ(api.statistics, "") << "round " << round
+                                  << ": statistics disagree with the raw readings";
     stored.rows = api.rows;
     const int stopped = restarted.Stop(SIGTERM);
     EXPECT_TRUE(WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0)

@@ -38,8 +38,8 @@ class ServersTest : public ::testing::Test {
   }
 
   // POSTs `body` to `input` through `server`; returns the response.
-  HttpResponse Post(const ServerProcess& server, const std::string& input,
-                    const std::string& body, const OrgInfo* org = nullptr) {
+  HttpResponse Post(const ServerProcess& server, const std::string& input, const std::string& body,
+                    const OrgInfo* org = nullptr) {
     HttpClient client(server.port());
     return client.Request("POST", UploadTarget(input), UploadHeaders(org ? *org : org_), body);
   }
@@ -48,11 +48,10 @@ class ServersTest : public ::testing::Test {
   // answer writes it, FormatMicros) -> value.
   std::map<std::string, double> Readings(const ServerProcess& server) {
     HttpClient client(server.port());
-    const HttpResponse response =
-        client.Request("GET",
-                       std::string(kFetchBase) + "get_inputdata_by_inputs?input_ids=" + input_ +
-                           "&limit=100000",
-                       {{"organization-id", org_.id}, {"organization-api-key", org_.api_key}});
+    const HttpResponse response = client.Request(
+        "GET",
+        std::string(kFetchBase) + "get_inputdata_by_inputs?input_ids=" + input_ + "&limit=100000",
+        {{"organization-id", org_.id}, {"organization-api-key", org_.api_key}});
     EXPECT_EQ(response.status, 200) << response.body;
     std::map<std::string, double> readings;
     rapidjson::Document doc;
@@ -192,7 +191,8 @@ TEST_F(ServersTest, KillingOneServerLosesNothingEitherAcknowledged) {
           continue;
         }
         std::lock_guard lock(mutex);
-        for (int i = 0; i < 5; ++i) acknowledged[At(base + i)] = static_cast<double>(base + i) + 0.5;
+        for (int i = 0; i < 5; ++i)
+          acknowledged[At(base + i)] = static_cast<double>(base + i) + 0.5;
         if (to_first) acknowledged_by_first += 1;
       }
     });

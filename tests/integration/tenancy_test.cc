@@ -9,7 +9,6 @@
 // metadata, x-axis values and reading values carry a marker of their own, so
 // a leak shows as a marker in the bytes of an answer.
 
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -38,9 +38,11 @@ TEST(PgStatusTest, SqlStatesMapToStoreErrors) {
   EXPECT_TRUE(StatusFromSqlState("23505", "duplicate key", "x").IsConflict());
   EXPECT_TRUE(StatusFromSqlState("08006", "connection failure", "x").IsUnavailable());
   // A Citus worker lost mid-transaction.
-  EXPECT_TRUE(StatusFromSqlState("XX000", "ERROR:  failure on connection marked as essential: w1:5432", "x")
-                  .IsUnavailable());
-  EXPECT_EQ(StatusFromSqlState("XX000", "cache lookup failed", "x").code(), Status::Code::kInternal);
+  EXPECT_TRUE(
+      StatusFromSqlState("XX000", "ERROR:  failure on connection marked as essential: w1:5432", "x")
+          .IsUnavailable());
+  EXPECT_EQ(StatusFromSqlState("XX000", "cache lookup failed", "x").code(),
+            Status::Code::kInternal);
   EXPECT_TRUE(StatusFromSqlState("53100", "disk full", "x").IsUnavailable());
   EXPECT_TRUE(StatusFromSqlState("57P01", "admin shutdown", "x").IsUnavailable());
   EXPECT_TRUE(StatusFromSqlState("40001", "serialization failure", "x").IsUnavailable());

@@ -64,8 +64,8 @@ TEST_F(PgRoutingTest, EveryQueryOfOneInputRunsOnOneShardGroup) {
   Result<std::unique_ptr<PgStore>> opened = PgStore::Open(strict_url_, StoreOptions{});
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   PgStore& store = **opened;
-  ASSERT_TRUE(store.CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
-                  .ok());
+  ASSERT_TRUE(
+      store.CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""}).ok());
   Result<Input> input = store.CreateInput(Input{.pk = 0,
                                                 .id = "sen1",
                                                 .org_id = "o",
@@ -93,16 +93,15 @@ TEST_F(PgRoutingTest, EveryQueryOfOneInputRunsOnOneShardGroup) {
     for (SortDirection sort : {SortDirection::kAsc, SortDirection::kDesc}) {
       for (const TimeWindow& w : {window, TimeWindow{}}) {
         int seen = 0;
-        const Status scanned = store.ScanReadings(
-            RawScan{.input_pk = pk,
-                    .window = w,
-                    .limit = 1000,
-                    .order_by = order,
-                    .sort = sort,
-                    .with_lat_long = true,
-                    .with_x_axis = true,
-                    .with_metadata = true},
-            [&](const Reading&) { ++seen; });
+        const Status scanned = store.ScanReadings(RawScan{.input_pk = pk,
+                                                          .window = w,
+                                                          .limit = 1000,
+                                                          .order_by = order,
+                                                          .sort = sort,
+                                                          .with_lat_long = true,
+                                                          .with_x_axis = true,
+                                                          .with_metadata = true},
+                                                  [&](const Reading&) { ++seen; });
         EXPECT_TRUE(scanned.ok()) << scanned.ToString();
         EXPECT_GT(seen, 0);
       }
@@ -110,7 +109,8 @@ TEST_F(PgRoutingTest, EveryQueryOfOneInputRunsOnOneShardGroup) {
   }
   // Statistics: whole hours from hour_stats, the edges from readings, and
   // buckets.
-  for (const std::optional<int64_t>& interval : {std::optional<int64_t>{}, std::optional{7 * kDay}}) {
+  for (const std::optional<int64_t>& interval :
+       {std::optional<int64_t>{}, std::optional{7 * kDay}}) {
     Result<std::vector<StatsBucket>> stats =
         store.Statistics(StatsScan{.input_pk = pk, .window = window, .interval_micros = interval});
     ASSERT_TRUE(stats.has_value()) << stats.error().ToString();

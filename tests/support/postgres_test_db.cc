@@ -40,13 +40,14 @@ constexpr const char* kPoolTable = "public.datacooee_test_schema_pool";
 std::string ClaimRecycledSchema(const std::string& url) {
   auto connection = postgres::PgConnection::Open(url);
   if (!connection) throw std::runtime_error(connection.error().ToString());
-  const std::string setup = MigrationLock() + "; CREATE TABLE IF NOT EXISTS " + kPoolTable +
-                            "(name text PRIMARY KEY)";
+  const std::string setup =
+      MigrationLock() + "; CREATE TABLE IF NOT EXISTS " + kPoolTable + "(name text PRIMARY KEY)";
   if (Status done = connection->Exec(setup, "the schema pool"); !done.ok()) {
     throw std::runtime_error(done.ToString());
   }
-  const std::string claim = std::string("DELETE FROM ") + kPoolTable + " WHERE name = (SELECT name FROM " +
-                            kPoolTable + " LIMIT 1) RETURNING name";
+  const std::string claim = std::string("DELETE FROM ") + kPoolTable +
+                            " WHERE name = (SELECT name FROM " + kPoolTable +
+                            " LIMIT 1) RETURNING name";
   Result<postgres::PgResult> claimed = connection->Query(claim.c_str(), {}, "a recycled schema");
   if (!claimed) throw std::runtime_error(claimed.error().ToString());
   if (PQntuples(claimed->get()) == 0) return "";
@@ -60,8 +61,8 @@ void RecycleSchema(const std::string& url, const std::string& name) {
   const std::string s = name + ".";
   RunOrThrow(url, MigrationLock() + "; BEGIN; TRUNCATE " + s + "asset_inputs, " + s + "assets, " +
                       s + "inputs, " + s + "orgs, " + s + "readings, " + s +
-                      "hour_stats; ALTER SEQUENCE " + s + "input_pks RESTART; ALTER SEQUENCE " +
-                      s + "reading_ids RESTART; UPDATE " + s +
+                      "hour_stats; ALTER SEQUENCE " + s + "input_pks RESTART; ALTER SEQUENCE " + s +
+                      "reading_ids RESTART; UPDATE " + s +
                       "meta SET value = 1 WHERE key = 'catalog_version'; INSERT INTO " +
                       kPoolTable + " VALUES ('" + name + "'); COMMIT");
 }

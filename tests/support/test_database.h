@@ -39,8 +39,8 @@ class TestDatabase {
 
 // In a fixture's SetUp or a test: skips (or, under PostgresRequired(),
 // fails) when ServersOnPostgres() but no server is set.
-#define DC_TEST_DATABASE_OR_SKIP()                                                       \
+#define DC_TEST_DATABASE_OR_SKIP()                                                          \
   if (const std::string missing = ::dc::testing::MissingTestDatabase(); !missing.empty()) { \
-    if (::dc::testing::PostgresRequired()) FAIL() << missing;                              \
-    GTEST_SKIP() << missing;                                                               \
+    if (::dc::testing::PostgresRequired()) FAIL() << missing;                               \
+    GTEST_SKIP() << missing;                                                                \
   }
