@@ -3,30 +3,14 @@
 #include <rapidjson/document.h>
 
 #include <cmath>
-#include <cstdio>
-#include <ctime>
-#include <optional>
+
+#include "domain/timestamp.h"
 
 namespace dc::testing::crash {
 namespace {
 
 constexpr int kPageSize = 100'000;  // the raw endpoint's largest limit
 constexpr char kBase[] = "/api/external/v1/";
-
-// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (the fetch answers' form) in microseconds.
-std::optional<int64_t> ParseMicros(const char* text) {
-  std::tm tm{};
-  int micros = 0;
-  char zone = 0;
-  if (std::sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d.%6d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &micros, &zone) != 8 ||
-      zone != 'Z') {
-    return std::nullopt;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1'000'000 + micros;
-}
 
 // The one element's "inputdata" of a fetch answer for one input, or null.
 const rapidjson::Value* InputData(const rapidjson::Document& doc) {
@@ -64,21 +48,21 @@ Totals ReadInput(HttpClient& client, const Headers& credentials, const std::stri
     }
     int64_t last = 0;
     for (const rapidjson::Value& reading : data->GetArray()) {
-      const std::optional<int64_t> ts =
+      const Result<Timestamp> ts =
           reading.HasMember("timestamp") && reading["timestamp"].IsString()
-              ? ParseMicros(reading["timestamp"].GetString())
-              : std::nullopt;
+              ? ParseTimestamp(reading["timestamp"].GetString())
+              : Result<Timestamp>(Status::InvalidArgument("no timestamp"));
       if (!ts || !reading.HasMember("value") || !reading["value"].IsNumber()) {
         state.error = target + ": a reading without timestamp or value";
         break;
       }
       const double value = reading["value"].GetDouble();
-      state.rows[RowKey(input, *ts)] = StoredRow{0, value};
+      state.rows[RowKey(input, ts->micros)] = StoredRow{0, value};
       totals.count += 1;
       totals.sum += value;
       totals.min = std::min(totals.min, value);
       totals.max = std::max(totals.max, value);
-      last = *ts;
+      last = ts->micros;
     }
     if (data->Size() < static_cast<rapidjson::SizeType>(kPageSize)) break;
     start = FormatIsoMicros(last + 1);
