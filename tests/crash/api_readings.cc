@@ -48,10 +48,9 @@ Totals ReadInput(HttpClient& client, const Headers& credentials, const std::stri
     }
     int64_t last = 0;
     for (const rapidjson::Value& reading : data->GetArray()) {
-      const Result<Timestamp> ts =
-          reading.HasMember("timestamp") && reading["timestamp"].IsString()
-              ? ParseTimestamp(reading["timestamp"].GetString())
-              : Result<Timestamp>(Status::InvalidArgument("no timestamp"));
+      const Result<Timestamp> ts = reading.HasMember("timestamp") && reading["timestamp"].IsString()
+                                       ? ParseTimestamp(reading["timestamp"].GetString())
+                                       : Result<Timestamp>(Status::InvalidArgument("no timestamp"));
       if (!ts || !reading.HasMember("value") || !reading["value"].IsNumber()) {
         state.error = target + ": a reading without timestamp or value";
         break;
