@@ -102,6 +102,12 @@ int main(int argc, char** argv) {
       "DATACOOEE_READ_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  env(serve_cmd->add_option("--db-writers", serve.backend.postgres.writer_connections,
+                            "PostgreSQL: transactions storing uploads at once, each on a "
+                            "connection of its own (SQLite has one writer)"),
+      "DATACOOEE_DB_WRITERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   env(serve_cmd->add_option("--max-connections", serve.http.max_connections,
                             "open connections beyond this take the place of the longest idle, "
                             "or are refused with 503; lowered (with a warning) to what the "

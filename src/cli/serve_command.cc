@@ -38,7 +38,7 @@ int ServeWithLogging(const ServeArgs& args) {
   store_options.sync_seconds = &metrics.store_sync_seconds();
   IngestOptions ingest_options = args.ingest;
   ingest_options.metrics = &metrics.ingest();
-  auto store = OpenStore(args.db_url, store_options);
+  auto store = OpenStore(args.db_url, store_options, args.backend);
   if (!store) {
     spdlog::error("cannot open the database {}: {}", DescribeStoreUrl(args.db_url),
                   store.error().detail());

@@ -5,6 +5,7 @@
 #include "cli/logging.h"
 #include "http/server_options.h"
 #include "ingest/ingest_writer.h"
+#include "storage/store_factory.h"
 #include "storage/store_options.h"
 
 namespace dc::cli {
@@ -12,6 +13,7 @@ namespace dc::cli {
 struct ServeArgs {
   std::string db_url;
   StoreOptions store;
+  BackendOptions backend;
   http::ServerOptions http;
   IngestOptions ingest;
   LogOptions log;

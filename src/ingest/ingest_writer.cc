@@ -1,5 +1,6 @@
 #include "ingest/ingest_writer.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "storage/storage_failure.h"
@@ -7,7 +8,9 @@
 namespace dc {
 
 IngestWriter::IngestWriter(Store& store, IngestOptions options) : store_(store), options_(options) {
-  thread_ = std::thread([this] { Loop(); });
+  for (int i = 0; i < std::max(store_.ConcurrentWriters(), 1); ++i) {
+    threads_.emplace_back([this] { Loop(); });
+  }
 }
 
 IngestWriter::~IngestWriter() { Stop(); }
@@ -33,8 +36,10 @@ void IngestWriter::Stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  wake_.notify_all();
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 IngestWriter::Stats IngestWriter::stats() const {

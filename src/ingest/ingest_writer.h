@@ -32,7 +32,9 @@ struct IngestOptions {
 // are queued here, and a dedicated thread commits whatever is queued in one
 // durable transaction (group commit), then reports each upload's outcome.
 // Under load one fsync thus covers many requests, and the I/O threads never
-// wait for a disk.
+// wait for a disk. A store that takes several transactions at once
+// (Store::ConcurrentWriters) gets as many such threads, each taking what
+// was queued while the others commit.
 //
 // Thread-safe. Borrows the store, which must outlive the writer.
 class IngestWriter {
@@ -78,7 +80,7 @@ class IngestWriter {
   size_t queued_readings_ = 0;  // guarded by mutex_
   bool stopping_ = false;       // guarded by mutex_
   Stats stats_;                 // guarded by mutex_
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace dc

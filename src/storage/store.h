@@ -85,8 +85,8 @@ struct BackupSummary {
 //
 // Thread safety: every method may be called from any thread; a backend
 // serialises what must be serialised. WriteBatches is meant to be called by
-// one writer thread (ingest/), which batches concurrent uploads into one
-// transaction (group commit).
+// the ingest writer (ingest/), which batches concurrent uploads into one
+// transaction (group commit), from at most ConcurrentWriters() threads.
 //
 // Errors: NotFound for an unknown organisation/input/asset named in a
 // mutation, or one of another organisation (reported alike, as docs/api.md's
@@ -130,6 +130,10 @@ class Store {
   // per batch, the id of each of its readings, in order.
   virtual Result<std::vector<std::vector<int64_t>>> WriteBatches(
       std::span<const IngestBatch* const> batches) = 0;
+  // How many WriteBatches calls may run at once, each in a transaction of
+  // its own. Readings of one key written by two calls at once end as one of
+  // them, as two uploads at once over HTTP may.
+  virtual int ConcurrentWriters() const { return 1; }
   // Calls `visit` for each reading of `scan`, in order. Stops early and
   // returns the error if the storage fails. Fast for any window: a bounded
   // scan of one input's readings, never a sort of all of them. `visit` runs

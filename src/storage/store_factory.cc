@@ -83,7 +83,7 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
                                          const BackendOptions& backend) {
   if (postgres::IsPostgresUrl(url)) {
     Result<std::unique_ptr<postgres::PgStore>> store =
-        postgres::PgStore::Open(std::string(url), options);
+        postgres::PgStore::Open(std::string(url), options, backend.postgres);
     if (!store) return store.error();
     return std::unique_ptr<Store>(std::move(*store));
   }

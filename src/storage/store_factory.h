@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "storage/postgres/pg_options.h"
 #include "storage/sqlite/sqlite_options.h"
 #include "storage/store.h"
 #include "storage/store_options.h"
@@ -19,6 +20,7 @@ namespace dc {
 // are ignored.
 struct BackendOptions {
   sqlite::SqliteOptions sqlite;
+  postgres::PgOptions postgres;
 };
 
 // Opens the store named by `url`: `sqlite:PATH`, or a bare PATH, is the

@@ -42,6 +42,17 @@ bool PgConnection::broken() const {
   return connection_ == nullptr || PQstatus(connection_.get()) != CONNECTION_OK;
 }
 
+Status PgConnection::Failed(const PGresult* result, std::string_view what) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  last_sqlstate_ = state != nullptr ? state : "";
+  return StatusFromResult(result, what);
+}
+
+Status PgConnection::LostConnection(std::string_view what) {
+  last_sqlstate_.clear();
+  return StatusFromConnection(connection_.get(), what);
+}
+
 void PgConnection::DiscardResults() {
   while (PGresult* left = PQgetResult(connection_.get())) PQclear(left);
 }
@@ -49,8 +60,8 @@ void PgConnection::DiscardResults() {
 Status PgConnection::Exec(std::string_view sql, std::string_view what) {
   const std::string text(sql);
   PgResult result(PQexec(connection_.get(), text.c_str()));
-  if (result == nullptr) return StatusFromConnection(connection_.get(), what);
-  if (!Succeeded(result.get())) return StatusFromResult(result.get(), what);
+  if (result == nullptr) return LostConnection(what);
+  if (!Succeeded(result.get())) return Failed(result.get(), what);
   return Status::Ok();
 }
 
@@ -67,8 +78,8 @@ Result<PgResult> PgConnection::Query(const char* sql, const Params& params, std:
   const ParamPointers pointers(params);
   PgResult result(PQexecParams(connection_.get(), sql, pointers.count(), nullptr,
                                pointers.values.data(), nullptr, nullptr, 0));
-  if (result == nullptr) return StatusFromConnection(connection_.get(), what);
-  if (!Succeeded(result.get())) return StatusFromResult(result.get(), what);
+  if (result == nullptr) return LostConnection(what);
+  if (!Succeeded(result.get())) return Failed(result.get(), what);
   return result;
 }
 
@@ -78,7 +89,7 @@ Status PgConnection::QueryRows(const char* sql, const Params& params, std::strin
   const ParamPointers pointers(params);
   if (PQsendQueryParams(c, sql, pointers.count(), nullptr, pointers.values.data(), nullptr, nullptr,
                         0) == 0) {
-    return StatusFromConnection(c, what);
+    return LostConnection(what);
   }
   PQsetSingleRowMode(c);
   Status outcome = Status::Ok();
@@ -89,18 +100,18 @@ Status PgConnection::QueryRows(const char* sql, const Params& params, std::strin
       // After a failure the rest is drained unread.
       if (outcome.ok()) on_row(raw);
     } else if (!Succeeded(raw) && outcome.ok()) {
-      outcome = StatusFromResult(raw, what);
+      outcome = Failed(raw, what);
     }
   }
-  if (outcome.ok() && broken()) return StatusFromConnection(c, what);
+  if (outcome.ok() && broken()) return LostConnection(what);
   return outcome;
 }
 
 Status PgConnection::CopyIn(const char* copy_sql, std::string_view data, std::string_view what) {
   PGconn* c = connection_.get();
   PgResult started(PQexec(c, copy_sql));
-  if (started == nullptr) return StatusFromConnection(c, what);
-  if (PQresultStatus(started.get()) != PGRES_COPY_IN) return StatusFromResult(started.get(), what);
+  if (started == nullptr) return LostConnection(what);
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN) return Failed(started.get(), what);
   // libpq buffers; large data goes in pieces so that no single call copies
   // it whole.
   constexpr size_t kPiece = 1 << 20;
@@ -108,17 +119,17 @@ Status PgConnection::CopyIn(const char* copy_sql, std::string_view data, std::st
     const size_t n = std::min(kPiece, data.size() - at);
     if (PQputCopyData(c, data.data() + at, static_cast<int>(n)) != 1) {
       DiscardResults();
-      return StatusFromConnection(c, what);
+      return LostConnection(what);
     }
   }
   if (PQputCopyEnd(c, nullptr) != 1) {
     DiscardResults();
-    return StatusFromConnection(c, what);
+    return LostConnection(what);
   }
   Status outcome = Status::Ok();
   while (PGresult* raw = PQgetResult(c)) {
     PgResult result(raw);
-    if (!Succeeded(raw) && outcome.ok()) outcome = StatusFromResult(raw, what);
+    if (!Succeeded(raw) && outcome.ok()) outcome = Failed(raw, what);
   }
   return outcome;
 }

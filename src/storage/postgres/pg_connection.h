@@ -51,6 +51,11 @@ class PgConnection {
 
   // True once the connection is lost; the pool drops such a connection.
   bool broken() const;
+  // Whether the last statement that failed (later ones may have succeeded,
+  // such as the ROLLBACK after it) was chosen by PostgreSQL to end a
+  // deadlock or a serialization conflict (SQLSTATE class 40): nothing of its
+  // transaction is stored and the same transaction again may succeed.
+  bool lost_a_race() const { return last_sqlstate_.starts_with("40"); }
   PGconn* raw() { return connection_.get(); }
 
  private:
@@ -61,8 +66,13 @@ class PgConnection {
   // Drains what a failed or finished statement left, so that the next one
   // starts clean.
   void DiscardResults();
+  // StatusFromResult and StatusFromConnection, remembering the SQLSTATE
+  // (none for a lost connection) for lost_a_race().
+  Status Failed(const PGresult* result, std::string_view what);
+  Status LostConnection(std::string_view what);
 
   std::unique_ptr<PGconn, Finish> connection_;
+  std::string last_sqlstate_;
 };
 
 // Text of column `column` of row `row`, or nullopt when NULL.

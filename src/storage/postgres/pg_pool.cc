@@ -6,7 +6,8 @@ PgLease::~PgLease() {
   if (pool_ != nullptr && connection_ != nullptr) pool_->Return(std::move(connection_));
 }
 
-PgPool::PgPool(std::string conninfo, size_t size) : conninfo_(std::move(conninfo)), size_(size) {}
+PgPool::PgPool(std::string conninfo, size_t size, Prepare prepare)
+    : conninfo_(std::move(conninfo)), size_(size), prepare_(std::move(prepare)) {}
 
 Result<PgLease> PgPool::Borrow() {
   {
@@ -20,6 +21,9 @@ Result<PgLease> PgPool::Borrow() {
     ++open_;  // the slot is ours while we connect, without the lock
   }
   Result<PgConnection> opened = PgConnection::Open(conninfo_);
+  if (opened && prepare_) {
+    if (Status prepared = prepare_(*opened); !prepared.ok()) opened = prepared;
+  }
   if (!opened) {
     std::lock_guard lock(mutex_);
     --open_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,7 +39,10 @@ class PgLease {
 // the pool. Thread-safe.
 class PgPool {
  public:
-  PgPool(std::string conninfo, size_t size);
+  // Runs on each new connection before its first borrower has it (session
+  // settings, temporary tables); a failure fails that Borrow.
+  using Prepare = std::function<Status(PgConnection&)>;
+  PgPool(std::string conninfo, size_t size, Prepare prepare = nullptr);
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
@@ -57,6 +61,7 @@ class PgPool {
 
   const std::string conninfo_;
   const size_t size_;
+  const Prepare prepare_;
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PgConnection>> idle_;

@@ -13,13 +13,28 @@ namespace {
 // hands this server a block of that many ids.
 constexpr int64_t kIdBlock = 1024;
 
+// What every writer connection is set up with.
+Status PrepareWriter(PgConnection& writer) {
+  // A 201 means committed on the server's disk, whatever the database's
+  // default (docs/postgresql.md, "What a 201 means").
+  DC_RETURN_IF_ERROR(writer.Exec("SET synchronous_commit TO on", "configuring a writer"));
+  return writer.Exec(
+      "CREATE TEMP TABLE IF NOT EXISTS staging(input_pk bigint, ts bigint, id bigint, "
+      "value double precision, latitude double precision, longitude double precision, "
+      "x_axis_value text, metadata text) ON COMMIT DELETE ROWS",
+      "creating a writer's staging table");
+}
+
 }  // namespace
 
-PgStore::PgStore(std::string conninfo, const StoreOptions& options, bool citus)
+PgStore::PgStore(std::string conninfo, const StoreOptions& options, const PgOptions& pg_options,
+                 bool citus)
     : conninfo_(std::move(conninfo)),
       options_(options),
       citus_(citus),
-      pool_(conninfo_, static_cast<size_t>(std::max(options.read_connections, 1))) {}
+      writer_connections_(std::max(pg_options.writer_connections, 1)),
+      pool_(conninfo_, static_cast<size_t>(std::max(options.read_connections, 1))),
+      writers_(conninfo_, static_cast<size_t>(writer_connections_), PrepareWriter) {}
 
 Status UseDatabaseTools() {
   return Status::InvalidArgument(
@@ -28,13 +43,14 @@ Status UseDatabaseTools() {
 }
 
 Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& conninfo,
-                                               const StoreOptions& options) {
+                                               const StoreOptions& options,
+                                               const PgOptions& pg_options) {
   Result<PgConnection> connection = PgConnection::Open(conninfo);
   if (!connection) return connection.error();
   DC_RETURN_IF_ERROR(MigratePg(*connection));
   Result<bool> citus = HasCitus(*connection);
   if (!citus) return citus.error();
-  auto store = std::unique_ptr<PgStore>(new PgStore(conninfo, options, *citus));
+  auto store = std::unique_ptr<PgStore>(new PgStore(conninfo, options, pg_options, *citus));
   store->pool_.Adopt(std::move(*connection));
   return store;
 }
@@ -68,30 +84,17 @@ Result<CatalogData> PgStore::LoadCatalog() {
   return WithConnection([&](PgConnection& c) { return LoadCatalogFrom(c); });
 }
 
-Result<PgConnection*> PgStore::Writer() {
+Result<PgLease> PgStore::Writer() {
   if (!options_.write_readings) {
     return Status::Unavailable("this process opened the database for its catalog only");
   }
-  if (writer_ == nullptr || writer_->broken()) {
-    writer_.reset();
-    Result<PgConnection> opened = PgConnection::Open(conninfo_);
-    if (!opened) return opened.error();
-    // A 201 means committed on the server's disk, whatever the database's
-    // default (docs/postgresql.md, "What a 201 means").
-    DC_RETURN_IF_ERROR(opened->Exec("SET synchronous_commit TO on", "configuring the writer"));
-    DC_RETURN_IF_ERROR(opened->Exec(
-        "CREATE TEMP TABLE IF NOT EXISTS staging(input_pk bigint, ts bigint, id bigint, "
-        "value double precision, latitude double precision, longitude double precision, "
-        "x_axis_value text, metadata text) ON COMMIT DELETE ROWS",
-        "creating the writer's staging table"));
-    writer_ = std::make_unique<PgConnection>(std::move(*opened));
-  }
-  return writer_.get();
+  return writers_.Borrow();
 }
 
 Result<std::vector<int64_t>> PgStore::TakeIds(PgConnection& writer, size_t n) {
   std::vector<int64_t> ids;
   ids.reserve(n);
+  std::lock_guard lock(ids_mutex_);
   while (ids.size() < n) {
     if (ids_left_ == 0) {
       Result<PgResult> block =

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_options.h"
 #include "storage/postgres/pg_partitions.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/store.h"
@@ -24,15 +25,17 @@ Status UseDatabaseTools();
 // transaction with the hour aggregates, so several servers can share one
 // database and any of them may be killed at any moment.
 //
-// Threads: WriteBatches runs on one writer connection of its own (the
-// ingest writer calls it from one thread); everything else borrows a
-// connection from a pool of StoreOptions::read_connections.
+// Threads: each WriteBatches call borrows one of PgOptions::
+// writer_connections (the ingest writer calls it from as many threads);
+// everything else borrows a connection from a pool of
+// StoreOptions::read_connections.
 class PgStore final : public Store {
  public:
   // Connects, migrates the schema (pg_schema.h) and checks that the
   // database answers. Unavailable when PostgreSQL cannot be reached.
   static Result<std::unique_ptr<PgStore>> Open(const std::string& conninfo,
-                                               const StoreOptions& options);
+                                               const StoreOptions& options,
+                                               const PgOptions& pg_options = {});
 
   Status CreateOrg(const Organisation& org) override;
   Result<Organisation> FindOrg(std::string_view org_id) override;
@@ -47,6 +50,7 @@ class PgStore final : public Store {
 
   Result<std::vector<std::vector<int64_t>>> WriteBatches(
       std::span<const IngestBatch* const> batches) override;
+  int ConcurrentWriters() const override { return writer_connections_; }
   Status ScanReadings(const RawScan& scan,
                       const std::function<void(const Reading&)>& visit) override;
   Result<std::vector<StatsBucket>> Statistics(const StatsScan& scan) override;
@@ -58,7 +62,8 @@ class PgStore final : public Store {
   Result<BackupSummary> BackupTo(const std::string& path, bool overwrite) override;
 
  private:
-  PgStore(std::string conninfo, const StoreOptions& options, bool citus);
+  PgStore(std::string conninfo, const StoreOptions& options, const PgOptions& pg_options,
+          bool citus);
 
   // Runs `f(connection)` on a connection borrowed from the pool.
   template <class F>
@@ -68,8 +73,11 @@ class PgStore final : public Store {
     return f(**lease);
   }
 
-  // The writer's own connection, opened (again) when it is missing or broke.
-  Result<PgConnection*> Writer();
+  // A writer connection: synchronous_commit on and a staging table.
+  Result<PgLease> Writer();
+  // One try of WriteBatches' transaction.
+  Result<std::vector<std::vector<int64_t>>> WriteOnce(PgConnection& writer,
+                                                      std::span<const IngestBatch* const> batches);
   // The next `n` reading ids, from blocks of the reading_ids sequence.
   Result<std::vector<int64_t>> TakeIds(PgConnection& writer, size_t n);
   Status CheckInputsExist(PgConnection& writer, std::span<const IngestBatch* const> batches);
@@ -77,14 +85,16 @@ class PgStore final : public Store {
   const std::string conninfo_;
   const StoreOptions options_;
   const bool citus_;
+  const int writer_connections_;
   PgPool pool_;
+  PgPool writers_;
   PartitionCatalog partitions_;
 
-  // Only the writer thread touches these.
-  std::unique_ptr<PgConnection> writer_;
-  int64_t next_id_ = 0;   // the next id of the block taken last
-  int64_t ids_left_ = 0;  // ids left in that block
-  std::set<int64_t> known_inputs_;
+  std::mutex ids_mutex_;
+  int64_t next_id_ = 0;   // the next id of the block taken last; guarded by ids_mutex_
+  int64_t ids_left_ = 0;  // ids left in that block; guarded by ids_mutex_
+  std::mutex inputs_mutex_;
+  std::set<int64_t> known_inputs_;  // guarded by inputs_mutex_
   // Whether the last commit of readings failed (CheckReady reports it).
   std::atomic<bool> write_failing_{false};
 };

@@ -1,18 +1,20 @@
-// PgStore::WriteBatches: one transaction per call (the ingest writer's
-// group commit), never a round trip per reading:
+// PgStore::WriteBatches: one transaction per call (a group commit of the
+// ingest writer, which may run several calls at once on as many writer
+// connections), never a round trip per reading:
 //   1. the monthly partitions the readings need, in a transaction of their
 //      own (pg_partitions.h);
 //   2. BEGIN; the readings, one per (input, timestamp) — of several in one
-//      call the last wins — with an id each, by binary COPY into the
-//      connection's temporary staging table;
-//   3. one INSERT ... SELECT ... ON CONFLICT upsert into readings, sorted by
-//      key (so that two servers writing the same keys lock them in the same
-//      order), which keeps a replaced reading's id and returns every row's
-//      id: a row whose id is not the one proposed replaced a stored one;
-//   4. the hour aggregates: additions of new readings in one upsert, hours
-//      where a reading was replaced recomputed from their readings;
-//   5. COMMIT, with synchronous_commit on: then, and only then, is the
-//      call acknowledged. Any failure rolls everything back.
+//      call the last wins — with an id each, sorted by key (so that two
+//      writers of the same keys lock them in the same order): one binary
+//      COPY into readings when all are new; else, back at the savepoint,
+//      COPY into the staging table and one INSERT ... ON CONFLICT upsert
+//      that keeps a replaced reading's id (StoreReadings);
+//   3. the hour aggregates: additions of new readings in one upsert, hours
+//      where a reading was replaced locked, then recomputed from their
+//      readings (StoreHours);
+//   4. COMMIT, with synchronous_commit on: then, and only then, is the
+//      call acknowledged. Any failure rolls everything back; a transaction
+//      PostgreSQL ended to break a deadlock is tried again.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -38,6 +40,7 @@ struct Keyed {
   const Reading* reading;
   int64_t id = 0;  // proposed, then as stored
 };
+using KeyedMap = std::map<std::pair<int64_t, int64_t>, Keyed>;
 
 // A stored hour sum is a double; one beyond its range is stored as NaN,
 // which statistics never use (storage/core/statistics.h: the hour is then
@@ -109,6 +112,10 @@ const std::string kReplaceHours =
     "first_value = EXCLUDED.first_value, last_ts = EXCLUDED.last_ts, "
     "last_value = EXCLUDED.last_value";
 
+constexpr const char* kCopyReadings =
+    "COPY readings (input_pk, ts, id, value, latitude, longitude, x_axis_value, metadata) "
+    "FROM STDIN (FORMAT binary)";
+
 constexpr const char* kUpsertReadings =
     "INSERT INTO readings AS r (input_pk, ts, id, value, latitude, longitude, x_axis_value, "
     "metadata) SELECT input_pk, ts, id, value, latitude, longitude, x_axis_value, metadata "
@@ -144,19 +151,76 @@ Result<Aggregate> AggregateStored(PgConnection& c, int64_t input_pk, int64_t fir
   return aggregate;
 }
 
+// Locks the stored aggregate of (input_pk, hour) before it is recomputed,
+// so that another server's readings of that hour, committed while this
+// transaction waited, are in the recomputation (READ COMMITTED: each
+// statement sees what was committed before it began) and none of its
+// additions is overwritten.
+Status LockHour(PgConnection& c, int64_t input_pk, int64_t hour) {
+  Result<PgResult> locked =
+      c.Query("SELECT 1 FROM hour_stats WHERE input_pk = $1 AND hour = $2 FOR UPDATE",
+              {std::to_string(input_pk), std::to_string(hour)}, "recomputing an hour's aggregate");
+  return locked ? Status::Ok() : locked.error();
+}
+
+// Stores the call's readings and says which are new and which replaced a
+// stored one. Readings are nearly always new: then one binary COPY straight
+// into readings is the whole cost (as cheap as a plain COPY gets). When a
+// key is already stored the COPY fails on the primary key; the transaction
+// goes back to its savepoint `all_new` and the readings take the upsert
+// path: COPY into the staging table, one INSERT ... ON CONFLICT that keeps
+// a replaced reading's id and returns every row's id.
+Result<storage::HourRollup> StoreReadings(PgConnection& c, KeyedMap& by_key) {
+  BinaryCopy copy;
+  for (const auto& [key, keyed] : by_key) CopyRow(copy, keyed);
+  const std::string data = copy.Finish();
+  storage::HourRollup rollup;
+  const Status all_new = c.CopyIn(kCopyReadings, data, "storing readings");
+  if (all_new.ok()) {
+    for (const auto& [key, keyed] : by_key) {
+      rollup.AddNew(keyed.input_pk, keyed.reading->timestamp, keyed.reading->value);
+    }
+    return rollup;
+  }
+  // PostgreSQL says Conflict; Citus reports a worker's unique violation in
+  // a COPY as an internal error (SQLSTATE XX000, multi_copy.c), so any
+  // failure but a lost database takes the upsert path, which answers for
+  // itself.
+  if (all_new.IsUnavailable()) return all_new;
+  DC_RETURN_IF_ERROR(c.Exec("ROLLBACK TO SAVEPOINT all_new", "storing readings"));
+  DC_RETURN_IF_ERROR(c.CopyIn("COPY staging FROM STDIN (FORMAT binary)", data, "storing readings"));
+  Result<PgResult> stored = c.Query(kUpsertReadings, {}, "storing readings");
+  if (!stored) return stored.error();
+  for (int i = 0; i < PQntuples(stored->get()); ++i) {
+    Keyed& keyed = by_key.at({Int64At(stored->get(), i, 0), Int64At(stored->get(), i, 1)});
+    const int64_t id = Int64At(stored->get(), i, 2);
+    if (id == keyed.id) {
+      rollup.AddNew(keyed.input_pk, keyed.reading->timestamp, keyed.reading->value);
+    } else {
+      rollup.AddReplaced(keyed.input_pk, keyed.reading->timestamp);
+      keyed.id = id;  // a replacement keeps the stored reading's id
+    }
+  }
+  return rollup;
+}
+
 }  // namespace
 
 Status PgStore::CheckInputsExist(PgConnection& writer,
                                  std::span<const IngestBatch* const> batches) {
   std::vector<std::string> unknown;
-  for (const IngestBatch* batch : batches) {
-    if (!known_inputs_.contains(batch->input_pk))
-      unknown.push_back(std::to_string(batch->input_pk));
+  {
+    std::lock_guard lock(inputs_mutex_);
+    for (const IngestBatch* batch : batches) {
+      if (!known_inputs_.contains(batch->input_pk))
+        unknown.push_back(std::to_string(batch->input_pk));
+    }
   }
   if (unknown.empty()) return Status::Ok();
   Result<PgResult> found = writer.Query("SELECT pk FROM inputs WHERE pk = ANY($1::bigint[])",
                                         {ArrayOf(unknown)}, "looking up inputs");
   if (!found) return found.error();
+  std::lock_guard lock(inputs_mutex_);
   for (int i = 0; i < PQntuples(found->get()); ++i)
     known_inputs_.insert(Int64At(found->get(), i, 0));
   for (size_t b = 0; b < batches.size(); ++b) {
@@ -168,112 +232,133 @@ Status PgStore::CheckInputsExist(PgConnection& writer,
   return Status::Ok();
 }
 
+namespace {
+
+// One reading per key, the last of the call, and the months they fall in.
+KeyedMap KeyReadings(std::span<const IngestBatch* const> batches,
+                     std::set<MonthPartition>& months) {
+  KeyedMap by_key;
+  for (const IngestBatch* batch : batches) {
+    for (const Reading& reading : batch->readings) {
+      const int64_t ts = reading.timestamp.micros;
+      by_key.insert_or_assign({batch->input_pk, ts}, Keyed{batch->input_pk, ts, &reading});
+      if (auto month = MonthPartitionOf(ts)) months.insert(*month);
+    }
+  }
+  return by_key;
+}
+
+// Hands out `fresh` ids in the order the call names its readings (a key's
+// first mention), so that they increase along the answer.
+void AssignIds(std::span<const IngestBatch* const> batches, KeyedMap& by_key,
+               const std::vector<int64_t>& fresh) {
+  size_t next = 0;
+  for (const IngestBatch* batch : batches) {
+    for (const Reading& reading : batch->readings) {
+      Keyed& keyed = by_key.at({batch->input_pk, reading.timestamp.micros});
+      if (keyed.id == 0) keyed.id = fresh[next++];
+    }
+  }
+}
+
+// Writes what `rollup` says to hour_stats: additions in one upsert, the
+// hours where a reading was replaced recomputed from their readings.
+Status StoreHours(PgConnection& c, const storage::HourRollup& rollup) {
+  HourRows added, recomputed;
+  DC_RETURN_IF_ERROR(rollup.Apply({
+      .add =
+          [&](int64_t input_pk, int64_t hour, const Aggregate& a) {
+            added.Add(input_pk, hour, a);
+            return Status::Ok();
+          },
+      .replace =
+          [&](int64_t input_pk, int64_t hour, const Aggregate& a) {
+            recomputed.Add(input_pk, hour, a);
+            return Status::Ok();
+          },
+      .aggregate = [&](int64_t input_pk, int64_t first, int64_t last) -> Result<Aggregate> {
+        DC_RETURN_IF_ERROR(LockHour(c, input_pk, storage::HourOf(first)));
+        return AggregateStored(c, input_pk, first, last);
+      },
+  }));
+  if (!added.empty()) {
+    Result<PgResult> done = c.Query(kAddHours.c_str(), added.AsParams(), "storing hour aggregates");
+    if (!done) return done.error();
+  }
+  if (!recomputed.empty()) {
+    Result<PgResult> done =
+        c.Query(kReplaceHours.c_str(), recomputed.AsParams(), "storing hour aggregates");
+    if (!done) return done.error();
+  }
+  return Status::Ok();
+}
+
+// Each reading's id, per batch, in the batch's order.
+std::vector<std::vector<int64_t>> IdsOf(std::span<const IngestBatch* const> batches,
+                                        const KeyedMap& by_key) {
+  std::vector<std::vector<int64_t>> ids(batches.size());
+  for (size_t b = 0; b < batches.size(); ++b) {
+    ids[b].reserve(batches[b]->readings.size());
+    for (const Reading& reading : batches[b]->readings) {
+      ids[b].push_back(by_key.at({batches[b]->input_pk, reading.timestamp.micros}).id);
+    }
+  }
+  return ids;
+}
+
+// Tries of one call when PostgreSQL ends its transaction to break a
+// deadlock with another writer (pg_connection.h, lost_a_race).
+constexpr int kTries = 3;
+
+}  // namespace
+
+Result<std::vector<std::vector<int64_t>>> PgStore::WriteOnce(
+    PgConnection& c, std::span<const IngestBatch* const> batches) {
+  DC_RETURN_IF_ERROR(CheckInputsExist(c, batches));
+  std::set<MonthPartition> months;
+  KeyedMap by_key = KeyReadings(batches, months);
+  DC_RETURN_IF_ERROR(partitions_.Ensure(c, months));
+  Result<std::vector<int64_t>> fresh = TakeIds(c, by_key.size());
+  if (!fresh) return fresh.error();
+  AssignIds(batches, by_key, *fresh);
+
+  Result<PgTransaction> transaction =
+      PgTransaction::Begin(c, "storing readings", "BEGIN; SAVEPOINT all_new");
+  if (!transaction) return transaction.error();
+  Result<storage::HourRollup> rollup = StoreReadings(c, by_key);
+  if (!rollup) return rollup.error();
+  DC_RETURN_IF_ERROR(StoreHours(c, *rollup));
+  // The commit is the durable step here: with synchronous_commit on it
+  // returns once PostgreSQL has flushed its WAL.
+  const auto commit_start = std::chrono::steady_clock::now();
+  DC_RETURN_IF_ERROR(transaction->Commit("storing readings"));
+  if (options_.sync_seconds != nullptr) {
+    options_.sync_seconds->ObserveDuration(std::chrono::steady_clock::now() - commit_start);
+  }
+  return IdsOf(batches, by_key);
+}
+
 Result<std::vector<std::vector<int64_t>>> PgStore::WriteBatches(
     std::span<const IngestBatch* const> batches) {
   DC_RETURN_IF_ERROR(storage::CheckBatches(batches));
-  std::vector<std::vector<int64_t>> ids(batches.size());
   size_t total = 0;
   for (const IngestBatch* batch : batches) total += batch->readings.size();
-  if (total == 0) return ids;
-  Result<PgConnection*> writer = Writer();
+  if (total == 0) return std::vector<std::vector<int64_t>>(batches.size());
+  Result<PgLease> writer = Writer();
   if (!writer) return writer.error();
-  PgConnection& c = **writer;
-  const Status written = [&]() -> Status {
-    DC_RETURN_IF_ERROR(CheckInputsExist(c, batches));
-
-    // One reading per key, the last of the call.
-    std::map<std::pair<int64_t, int64_t>, Keyed> by_key;
-    std::set<MonthPartition> months;
-    for (const IngestBatch* batch : batches) {
-      for (const Reading& reading : batch->readings) {
-        const int64_t ts = reading.timestamp.micros;
-        by_key.insert_or_assign({batch->input_pk, ts}, Keyed{batch->input_pk, ts, &reading});
-        if (auto month = MonthPartitionOf(ts)) months.insert(*month);
-      }
-    }
-    DC_RETURN_IF_ERROR(partitions_.Ensure(c, months));
-
-    // Ids in the order the call names its readings (a key's first
-    // mention), so that they increase along the answer.
-    Result<std::vector<int64_t>> fresh = TakeIds(c, by_key.size());
-    if (!fresh) return fresh.error();
-    size_t next = 0;
-    for (const IngestBatch* batch : batches) {
-      for (const Reading& reading : batch->readings) {
-        Keyed& keyed = by_key.at({batch->input_pk, reading.timestamp.micros});
-        if (keyed.id == 0) keyed.id = (*fresh)[next++];
-      }
-    }
-    BinaryCopy copy;
-    for (const auto& [key, keyed] : by_key) CopyRow(copy, keyed);
-
-    Result<PgTransaction> transaction = PgTransaction::Begin(c, "storing readings");
-    if (!transaction) return transaction.error();
-    DC_RETURN_IF_ERROR(
-        c.CopyIn("COPY staging FROM STDIN (FORMAT binary)", copy.Finish(), "storing readings"));
-    Result<PgResult> stored = c.Query(kUpsertReadings, {}, "storing readings");
-    if (!stored) return stored.error();
-    storage::HourRollup rollup;
-    for (int i = 0; i < PQntuples(stored->get()); ++i) {
-      Keyed& keyed = by_key.at({Int64At(stored->get(), i, 0), Int64At(stored->get(), i, 1)});
-      const int64_t id = Int64At(stored->get(), i, 2);
-      if (id == keyed.id) {
-        rollup.AddNew(keyed.input_pk, keyed.reading->timestamp, keyed.reading->value);
-      } else {
-        rollup.AddReplaced(keyed.input_pk, keyed.reading->timestamp);
-        keyed.id = id;  // a replacement keeps the stored reading's id
-      }
-    }
-
-    HourRows added, recomputed;
-    DC_RETURN_IF_ERROR(rollup.Apply({
-        .add =
-            [&](int64_t input_pk, int64_t hour, const Aggregate& a) {
-              added.Add(input_pk, hour, a);
-              return Status::Ok();
-            },
-        .replace =
-            [&](int64_t input_pk, int64_t hour, const Aggregate& a) {
-              recomputed.Add(input_pk, hour, a);
-              return Status::Ok();
-            },
-        .aggregate = [&](int64_t input_pk, int64_t first,
-                         int64_t last) { return AggregateStored(c, input_pk, first, last); },
-    }));
-    if (!added.empty()) {
-      Result<PgResult> done =
-          c.Query(kAddHours.c_str(), added.AsParams(), "storing hour aggregates");
-      if (!done) return done.error();
-    }
-    if (!recomputed.empty()) {
-      Result<PgResult> done =
-          c.Query(kReplaceHours.c_str(), recomputed.AsParams(), "storing hour aggregates");
-      if (!done) return done.error();
-    }
-    // The commit is the durable step here: with synchronous_commit on it
-    // returns once PostgreSQL has flushed its WAL.
-    const auto commit_start = std::chrono::steady_clock::now();
-    DC_RETURN_IF_ERROR(transaction->Commit("storing readings"));
-    if (options_.sync_seconds != nullptr) {
-      options_.sync_seconds->ObserveDuration(std::chrono::steady_clock::now() - commit_start);
-    }
-
-    for (size_t b = 0; b < batches.size(); ++b) {
-      ids[b].reserve(batches[b]->readings.size());
-      for (const Reading& reading : batches[b]->readings) {
-        ids[b].push_back(by_key.at({batches[b]->input_pk, reading.timestamp.micros}).id);
-      }
-    }
-    return Status::Ok();
-  }();
-  // A failure of the database, not of the call's data, is what /readyz reports.
-  if (!written.ok() && !written.IsInvalidArgument()) {
-    write_failing_.store(true, std::memory_order_relaxed);
-    return written;
+  Result<std::vector<std::vector<int64_t>>> written = WriteOnce(**writer, batches);
+  for (int tried = 1;
+       !written && written.error().IsUnavailable() && (*writer)->lost_a_race() && tried < kTries;
+       ++tried) {
+    written = WriteOnce(**writer, batches);
   }
-  if (!written.ok()) return written;
-  write_failing_.store(false, std::memory_order_relaxed);
-  return ids;
+  // A failure of the database, not of the call's data, is what /readyz reports.
+  if (!written && !written.error().IsInvalidArgument()) {
+    write_failing_.store(true, std::memory_order_relaxed);
+  } else if (written) {
+    write_failing_.store(false, std::memory_order_relaxed);
+  }
+  return written;
 }
 
 }  // namespace dc::postgres
