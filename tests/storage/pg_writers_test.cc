@@ -14,6 +14,7 @@
 
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_store.h"
+#include "storage/org_with_two_inputs.h"
 #include "support/postgres_test_db.h"
 
 // A namespace of its own: test files compile in unity, beside others with
@@ -65,19 +66,8 @@ class PgWritersTest : public ::testing::Test {
         PgStore::Open(schema_->Url(), StoreOptions{}, PgOptions{.writer_connections = 4});
     ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
     store_ = std::move(*opened);
-    ASSERT_TRUE(
-        store_->CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
-            .ok());
-    for (const char* id : {"sen1", "sen2"}) {
-      Result<Input> input = store_->CreateInput(Input{.pk = 0,
-                                                      .id = id,
-                                                      .org_id = "o",
-                                                      .name = id,
-                                                      .measure_unit = "",
-                                                      .data_source = DataSource::kApi});
-      ASSERT_TRUE(input.has_value()) << input.error().ToString();
-      pks_.push_back(input->pk);
-    }
+    ::dc::testing::AddOrgWithTwoInputs(*store_, &pks_);
+    if (HasFatalFailure()) return;
     Result<PgConnection> plain = PgConnection::Open(schema_->Url());
     ASSERT_TRUE(plain.has_value()) << plain.error().ToString();
     plain_ = std::make_unique<PgConnection>(std::move(*plain));
@@ -92,6 +82,20 @@ class PgWritersTest : public ::testing::Test {
                       {std::to_string(input_pk)}, "locking");
     ASSERT_TRUE(locked.has_value()) << locked.error().ToString();
     ASSERT_EQ(PQntuples(locked->get()), 1);
+  }
+
+  // Stores a first reading of sen1, holds its hour aggregate in the test's
+  // own transaction, and starts an upload of sen1 at `micros` that has to
+  // wait for it (checked: still waiting after 300 ms).
+  std::future<Result<std::vector<std::vector<int64_t>>>> UploadBehindALock(int64_t micros,
+                                                                           double value) {
+    EXPECT_TRUE(Write(*store_, IngestBatch{.input_pk = pks_[0], .readings = {At(kStart, 1)}}));
+    LockHoursOf(pks_[0]);
+    auto writing = std::async(std::launch::async, [this, micros, value] {
+      return Write(*store_, IngestBatch{.input_pk = pks_[0], .readings = {At(micros, value)}});
+    });
+    EXPECT_EQ(writing.wait_for(300ms), std::future_status::timeout);
+    return writing;
   }
 
   std::unique_ptr<PostgresTestSchema> schema_;
@@ -134,15 +138,7 @@ TEST_F(PgWritersTest, WritersAtOnceKeepEveryHourEqualToItsReadings) {
 }
 
 TEST_F(PgWritersTest, AnUploadWaitingForALockDoesNotHoldUpAnotherInput) {
-  IngestBatch first{.input_pk = pks_[0], .readings = {At(kStart, 1)}};
-  ASSERT_TRUE(Write(*store_, first).has_value());
-  // Another transaction holds the hour aggregate that sen1's next upload
-  // must update.
-  LockHoursOf(pks_[0]);
-  IngestBatch blocked{.input_pk = pks_[0], .readings = {At(kStart + kSecond, 2)}};
-  auto waiting = std::async(std::launch::async, [&] { return Write(*store_, blocked); });
-  EXPECT_EQ(waiting.wait_for(300ms), std::future_status::timeout);
-
+  auto waiting = UploadBehindALock(kStart + kSecond, 2);
   IngestBatch other{.input_pk = pks_[1], .readings = {At(kStart, 3)}};
   const auto began = std::chrono::steady_clock::now();
   EXPECT_TRUE(Write(*store_, other).has_value());
@@ -156,17 +152,12 @@ TEST_F(PgWritersTest, AnUploadWaitingForALockDoesNotHoldUpAnotherInput) {
 }
 
 TEST_F(PgWritersTest, AnUploadChosenToEndADeadlockIsStoredOnTheNextTry) {
-  IngestBatch first{.input_pk = pks_[0], .readings = {At(kStart, 1)}};
-  ASSERT_TRUE(Write(*store_, first).has_value());
-  // The test's transaction holds the hour aggregate; the upload inserts its
-  // reading, then waits for that aggregate; the test's transaction then
-  // inserts the same reading and waits for the upload: a deadlock, which
-  // PostgreSQL ends by failing the transaction that waited longest, the
-  // upload's.
-  LockHoursOf(pks_[0]);
-  IngestBatch upload{.input_pk = pks_[0], .readings = {At(kStart + kSecond, 2)}};
-  auto writing = std::async(std::launch::async, [&] { return Write(*store_, upload); });
-  ASSERT_EQ(writing.wait_for(300ms), std::future_status::timeout);
+  // The test's transaction holds the hour aggregate; the upload has
+  // inserted its reading and waits for that aggregate; the test's
+  // transaction then inserts the same reading and waits for the upload: a
+  // deadlock, which PostgreSQL ends by failing the transaction that waited
+  // longest, the upload's.
+  auto writing = UploadBehindALock(kStart + kSecond, 2);
   const std::string insert = "INSERT INTO readings (input_pk, ts, id, value) VALUES (" +
                              std::to_string(pks_[0]) + ", " + std::to_string(kStart + kSecond) +
                              ", -1, 99)";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/org_with_two_inputs.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace dc::testing {
@@ -22,19 +23,7 @@ inline void OpenStoreWithTwoInputs(const std::string& path, const StoreOptions& 
       sqlite::SqliteStore::Open(path, options, tuning);
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   *store = std::move(*opened);
-  ASSERT_TRUE((*store)
-                  ->CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""})
-                  .ok());
-  for (const char* id : {"sen1", "sen2"}) {
-    Result<Input> input = (*store)->CreateInput(Input{.pk = 0,
-                                                      .id = id,
-                                                      .org_id = "o",
-                                                      .name = id,
-                                                      .measure_unit = "",
-                                                      .data_source = DataSource::kApi});
-    ASSERT_TRUE(input.has_value()) << input.error().ToString();
-    pks->push_back(input->pk);
-  }
+  AddOrgWithTwoInputs(**store, pks);
 }
 
 // `count` readings for `input_pk` at whole seconds first_second,
