@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/org_with_two_inputs.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_store.h"
@@ -64,16 +65,10 @@ TEST_F(PgRoutingTest, EveryQueryOfOneInputRunsOnOneShardGroup) {
   Result<std::unique_ptr<PgStore>> opened = PgStore::Open(strict_url_, StoreOptions{});
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   PgStore& store = **opened;
-  ASSERT_TRUE(
-      store.CreateOrg(Organisation{.id = "o", .name = "O", .key_salt = "", .key_hash = ""}).ok());
-  Result<Input> input = store.CreateInput(Input{.pk = 0,
-                                                .id = "sen1",
-                                                .org_id = "o",
-                                                .name = "sen1",
-                                                .measure_unit = "",
-                                                .data_source = DataSource::kApi});
-  ASSERT_TRUE(input.has_value()) << input.error().ToString();
-  const int64_t pk = input->pk;
+  std::vector<int64_t> pks;
+  ::dc::testing::AddOrgWithTwoInputs(store, &pks);
+  if (HasFatalFailure()) return;
+  const int64_t pk = pks[0];
   const int64_t start = 1'704'067'200 * kSecond;  // 2024-01-01, three months of readings
 
   // An upload (new readings, then a replacement, so both hour_stats paths run).
