@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/pg_query_int.h"
 #include "storage/postgres/copy_binary.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_partitions.h"
@@ -22,17 +23,12 @@ namespace dc::postgres {
 namespace {
 
 using ::dc::testing::PostgresTestSchema;
+using ::dc::testing::QueryInt;
 
 PgConnection Connect(const std::string& url) {
   auto connection = PgConnection::Open(url);
   if (!connection) throw std::runtime_error(connection.error().ToString());
   return std::move(*connection);
-}
-
-int64_t QueryInt(PgConnection& connection, const char* sql) {
-  auto result = connection.Query(sql, {}, sql);
-  if (!result) throw std::runtime_error(result.error().ToString());
-  return Int64At(result->get(), 0, 0);
 }
 
 TEST(PgConnectionTest, AWrongPasswordIsUnavailableAndNotEchoed) {

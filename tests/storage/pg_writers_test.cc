@@ -12,9 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "storage/org_with_two_inputs.h"
+#include "storage/pg_query_int.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_store.h"
-#include "storage/org_with_two_inputs.h"
 #include "support/postgres_test_db.h"
 
 // A namespace of its own: test files compile in unity, beside others with
@@ -23,6 +24,7 @@ namespace dc::postgres::writers_test {
 namespace {
 
 using ::dc::testing::PostgresTestSchema;
+using ::dc::testing::QueryInt;
 using namespace std::chrono_literals;
 
 constexpr int64_t kSecond = 1'000'000;
@@ -41,12 +43,6 @@ Reading At(int64_t micros, double value) {
 Result<std::vector<std::vector<int64_t>>> Write(Store& store, const IngestBatch& batch) {
   const IngestBatch* batches[] = {&batch};
   return store.WriteBatches(batches);
-}
-
-int64_t QueryInt(PgConnection& c, const char* sql) {
-  Result<PgResult> result = c.Query(sql, {}, sql);
-  EXPECT_TRUE(result.has_value()) << result.error().ToString();
-  return result ? Int64At(result->get(), 0, 0) : -1;
 }
 
 // Hours whose stored aggregate differs from what their readings say.
